@@ -1,0 +1,1 @@
+"""The innograph HTTP service (FastAPI); it imports graph, never the other way round."""

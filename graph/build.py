@@ -1,0 +1,84 @@
+"""Building the store: read the inputs, load a new store beside the old one, check it, publish it."""
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import store as stores
+from graph.errors import ValidationFailed
+from graph.rdfio import RdfFile, discover
+from graph.settings import Settings
+from graph.validate import CHECKS_DIR, Report, check, load
+
+__all__ = ["BuildResult", "build", "validate", "input_files"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The published store and what it holds; `rebuilt` is False when the inputs had not changed."""
+
+    store_dir: Path
+    manifest: stores.Manifest
+    rebuilt: bool
+    quotes_checked: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def input_files(settings: Settings, data: tuple[Path, ...] | None) -> list[RdfFile]:
+    """The RDF files to build from: the given folders, or the ontology and the curated data."""
+    return discover(data if data else settings.default_inputs, exclude=(settings.shapes_file,))
+
+
+def _fingerprint(files: list[RdfFile], settings: Settings) -> str:
+    digest = hashlib.sha256(version("innograph").encode())
+    rules = [settings.shapes_file, *sorted(CHECKS_DIR.glob("*.rq"))]
+    for label, path in [(f.label, f.path) for f in files] + [(p.name, p) for p in rules]:
+        digest.update(label.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build(settings: Settings, *, data: tuple[Path, ...] | None = None, store_dir: Path | None = None,
+          force: bool = False) -> BuildResult:
+    """Build the store from the inputs unless it is up to date; publish it only if every check passes.
+
+    Raises InputError for a file that cannot be read, ValidationFailed listing every broken rule;
+    in both cases the previously published store stays in place and usable.
+    """
+    target = store_dir or settings.store_dir
+    files = input_files(settings, data)
+    fingerprint = _fingerprint(files, settings)
+    current = stores.read_manifest(target)
+    if current is not None and current.fingerprint == fingerprint and not force:
+        return BuildResult(store_dir=target, manifest=current, rebuilt=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build_dir, store = stores.new_build_dir(target, fingerprint)
+    try:
+        load(store, files)
+        report = check(files, store, settings)
+        if report.violations:
+            raise ValidationFailed(report.violations)
+        store.flush()
+        del store  # release the writer's lock before readers open the folder
+    except BaseException:
+        stores.discard(build_dir)
+        raise
+    manifest = stores.Manifest(fingerprint=fingerprint, built_at=stores.Manifest.now(),
+                               inputs=[f.label for f in files], triples=report.triples,
+                               facts=report.facts, sources=report.sources)
+    stores.publish(target, build_dir, manifest)
+    return BuildResult(store_dir=target, manifest=manifest, rebuilt=True,
+                       quotes_checked=report.quotes_checked, notes=report.notes)
+
+
+def validate(settings: Settings, *, data: tuple[Path, ...] | None = None) -> Report:
+    """Run every check on the inputs without touching the store; the report lists what is broken.
+
+    Raises InputError for a file that cannot be read.
+    """
+    files = input_files(settings, data)
+    store = ox.Store()
+    load(store, files)
+    return check(files, store, settings)

@@ -1,0 +1,129 @@
+"""The named queries: one `.rq` file a question in graph/queries/, with typed parameters bound safely.
+
+A file starts with comment lines: the first states the question; each `# param ?name type example
+description` line declares a parameter, whose value is bound by substitution, never spliced
+into the text. Types: iri, string, integer, decimal, date, year.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.errors import ParameterError, UnknownQuery
+from graph.namespaces import PREFIXES
+
+__all__ = ["Param", "NamedQuery", "catalogue", "named", "QUERIES_DIR"]
+
+QUERIES_DIR = Path(__file__).parent / "queries"
+_PARAM = re.compile(r"^#\s*param\s+\?(?P<name>\w+)\s+(?P<type>\w+)\s+(?P<example>\S+)\s*(?P<doc>.*)$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named query."""
+
+    name: str
+    type: str
+    example: str
+    description: str
+
+    def term(self, raw: str) -> ox.NamedNode | ox.Literal:
+        """The RDF term for a value given as text.
+
+        Raises ParameterError saying what the value should look like.
+        """
+        try:
+            if self.type == "iri":
+                return ox.NamedNode(_expand(raw))
+            if self.type == "string":
+                return ox.Literal(raw)
+            if self.type == "integer":
+                return ox.Literal(str(int(raw)), datatype=ox.NamedNode(_XSD + "integer"))
+            if self.type == "decimal":
+                return ox.Literal(str(Decimal(raw)), datatype=ox.NamedNode(_XSD + "decimal"))
+            if self.type == "date":
+                return ox.Literal(date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+            if self.type == "year":
+                return ox.Literal(f"{int(raw):04d}", datatype=ox.NamedNode(_XSD + "gYear"))
+        except (ValueError, InvalidOperation) as e:
+            raise ParameterError(f"parameter {self.name}: {raw!r} is not a valid {self.type} (example: {self.example})") from e
+        raise ParameterError(f"parameter {self.name}: unknown type {self.type!r}")
+
+
+def _expand(raw: str) -> str:
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1]
+    prefix, sep, local = raw.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    if not re.match(r"^[a-z][a-z0-9+.-]*:", raw, re.IGNORECASE):
+        raise ValueError("not an IRI or a known prefixed name")
+    return raw
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One `.rq` file: its name, the question it answers, its parameters and its text."""
+
+    name: str
+    question: str
+    params: tuple[Param, ...]
+    text: str
+
+    def substitutions(self, values: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+        """Typed terms for the given parameter values.
+
+        Raises ParameterError for a missing or unknown parameter, or a value of the wrong type.
+        """
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ParameterError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; it takes {self._signature()}")
+        missing = [p.name for p in self.params if p.name not in values]
+        if missing:
+            raise ParameterError(f"{self.name}: missing parameter(s) {', '.join(missing)}; it takes {self._signature()}")
+        return {ox.Variable(name): known[name].term(raw) for name, raw in values.items()}
+
+    def _signature(self) -> str:
+        if not self.params:
+            return "no parameters"
+        return ", ".join(f"{p.name} ({p.type}, e.g. {p.example})" for p in self.params)
+
+    @property
+    def example(self) -> dict[str, str]:
+        """Parameter values that show what the query does."""
+        return {p.name: p.example for p in self.params}
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    if not comments:
+        raise UnknownQuery(f"{path.name}: a named query starts with a comment line stating its question")
+    params = tuple(
+        Param(name=m["name"], type=m["type"], example=m["example"], description=m["doc"].strip())
+        for m in (_PARAM.match(line) for line in comments) if m
+    )
+    return NamedQuery(name=path.stem, question=comments[0].lstrip("# ").strip(), params=params, text=text)
+
+
+def catalogue(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Every named query in the folder, by name."""
+    return {q.name: q for q in (_parse(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def named(name: str, folder: Path = QUERIES_DIR) -> NamedQuery:
+    """One named query.
+
+    Raises UnknownQuery listing the names there are.
+    """
+    queries = catalogue(folder)
+    if name not in queries:
+        raise UnknownQuery(f"no named query {name!r}; there are: {', '.join(queries)}")
+    return queries[name]
+

@@ -1,0 +1,138 @@
+"""The `innograph` command: each subcommand is a thin wrapper over a function the API also calls."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from graph.errors import InnographError, ValidationFailed
+from graph.settings import Settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(help="innograph: the knowledge graph of an innovation ecosystem.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+ingest_app = typer.Typer(help="Curators' tools for adding facts to graph/data.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+DataOption = Annotated[Optional[list[Path]], typer.Option("--data", help="A folder of RDF files to use instead of ontology/ and graph/data/ (repeatable).")]
+StoreOption = Annotated[Optional[Path], typer.Option("--store", help="The store folder (default: settings' store_dir).")]
+
+
+def _fail(error: InnographError, code: int = 1) -> None:
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def build(data: DataOption = None, store: StoreOption = None,
+          force: Annotated[bool, typer.Option(help="Rebuild even when the inputs have not changed.")] = False) -> None:
+    """Build the store from the inputs, check it, and publish it only if every check passes."""
+    from graph.build import build as run_build
+
+    try:
+        result = run_build(Settings(), data=tuple(data) if data else None, store_dir=store, force=force)
+    except ValidationFailed as e:
+        typer.echo(f"build refused, the previous store is unchanged: {e}", err=True)
+        raise typer.Exit(1)
+    except InnographError as e:
+        _fail(e)
+        return
+    m = result.manifest
+    state = "built" if result.rebuilt else "up to date"
+    typer.echo(f"{state}: {result.store_dir} — {m.triples} triples, {m.facts} facts, {m.sources} sources, "
+               f"{len(m.inputs)} files, 0 violations" + (f", {result.quotes_checked} quotes read against their sources" if result.rebuilt else ""))
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+@app.command()
+def validate(data: DataOption = None) -> None:
+    """Run the checks (SHACL, violation queries, evidence against sources) without building."""
+    from graph.build import validate as run_validate
+
+    try:
+        report = run_validate(Settings(), data=tuple(data) if data else None)
+    except InnographError as e:
+        _fail(e)
+        return
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    for v in report.violations:
+        typer.echo(str(v))
+    typer.echo(f"{report.triples} triples, {report.facts} facts, {report.sources} sources, "
+               f"{report.quotes_checked} quotes read, {len(report.violations)} violations")
+    if report.violations:
+        raise typer.Exit(1)
+
+
+@app.command()
+def query(
+    text: Annotated[Optional[str], typer.Argument(help="A SPARQL query.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", "-n", help="Run a named query from graph/queries/.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A named query's parameter, name=value (repeatable).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json, xml; turtle or ntriples for CONSTRUCT/DESCRIBE.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query (a string, a file, or a named query with parameters) and print its result."""
+    from graph.catalogue import named
+    from graph.query import FORMATS, render, run
+    from graph.store import open_store
+
+    if sum(x is not None for x in (text, file, name)) != 1:
+        typer.echo("error: give exactly one of a query string, --file or --name", err=True)
+        raise typer.Exit(2)
+    if fmt not in FORMATS:
+        typer.echo(f"error: --format is one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    settings = Settings()
+    try:
+        substitutions = None
+        if name is not None:
+            named_query = named(name)
+            values = dict(_split_param(p) for p in param or [])
+            substitutions = named_query.substitutions(values)
+            sparql = named_query.text
+        else:
+            sparql = file.read_text(encoding="utf-8") if file is not None else text or ""
+        result = run(open_store(store or settings.store_dir), sparql, substitutions=substitutions)
+        typer.echo(render(result, fmt))  # type: ignore[arg-type]
+    except InnographError as e:
+        _fail(e)
+
+
+def _split_param(raw: str) -> tuple[str, str]:
+    key, sep, value = raw.partition("=")
+    if not sep:
+        raise typer.BadParameter(f"{raw!r}: write a parameter as name=value")
+    return key.strip(), value
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the named queries with their questions and parameters."""
+    from graph.catalogue import catalogue
+
+    for q in catalogue().values():
+        params = " ".join(f"{p.name}={p.example}" for p in q.params)
+        typer.echo(f"{q.name}: {q.question}" + (f"  [{params}]" if params else ""))
+
+
+@ingest_app.command("quote")
+def ingest_quote(source: Path, quote: str,
+                 occurrence: Annotated[int, typer.Option(help="Which occurrence of the quote, counting from 1.")] = 1) -> None:
+    """Print an evidence node for QUOTE in the SOURCE file: the exact text as stored and its offsets."""
+    from graph.ingest import evidence_turtle
+    from graph.text import QuoteNotFound
+
+    try:
+        typer.echo(evidence_turtle(source, quote, occurrence=occurrence))
+    except QuoteNotFound as e:
+        typer.echo(f"error: {source}: {e}", err=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the `innograph` console script."""
+    app()

@@ -1,0 +1,60 @@
+"""The one exception tree of innograph; api/ maps it to HTTP, the CLI to exit codes."""
+
+from dataclasses import dataclass
+
+__all__ = [
+    "InnographError", "InputError", "UnsafeInput", "ValidationFailed", "Violation",
+    "StoreMissing", "QueryError", "UnknownQuery", "ParameterError",
+]
+
+
+class InnographError(Exception):
+    """Base of every error innograph raises on purpose."""
+
+
+class InputError(InnographError):
+    """An input file cannot be read or parsed; the message names the file and, where known, the line."""
+
+
+class UnsafeInput(InputError):
+    """An input file asks for something innograph refuses to do (fetch a remote context, expand entities)."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: where (file, node), which rule, and what to do."""
+
+    rule: str
+    node: str
+    message: str
+    files: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = ", ".join(self.files) if self.files else "(no file)"
+        return f"{where}: {self.node}: {self.rule}: {self.message}"
+
+
+class ValidationFailed(InnographError):
+    """The data breaks one or more rules; nothing was replaced."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = "\n".join(f"  - {v}" for v in violations[:50])
+        more = f"\n  … and {len(violations) - 50} more" if len(violations) > 50 else ""
+        super().__init__(f"{len(violations)} violation(s):\n{lines}{more}")
+
+
+class StoreMissing(InnographError):
+    """No built store where one was expected."""
+
+
+class QueryError(InnographError):
+    """A SPARQL query cannot be parsed or evaluated."""
+
+
+class UnknownQuery(QueryError):
+    """No named query has that name."""
+
+
+class ParameterError(QueryError):
+    """A named query's parameter is missing, unknown or of the wrong type."""

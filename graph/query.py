@@ -1,0 +1,80 @@
+"""Running SPARQL on the store and writing the results as a table, CSV, TSV, JSON or XML."""
+
+import io
+from typing import Literal as TypingLiteral
+
+import pyoxigraph as ox
+
+from graph.errors import QueryError
+from graph.namespaces import PREFIXES
+
+__all__ = ["Result", "run", "render", "FORMATS", "compact"]
+
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Format = TypingLiteral["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
+FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples")
+
+_RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+
+
+def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None) -> Result:
+    """Evaluate a SPARQL query over the union of the store's graphs; the project's prefixes are predeclared.
+
+    Raises QueryError with the parser's message for a query that does not parse.
+    """
+    try:
+        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions)
+    except SyntaxError as e:
+        raise QueryError(f"the query does not parse: {e}") from e
+
+
+def compact(term: object) -> str:
+    """A term as a reader wants it: a prefixed name for a known IRI, the lexical form for a literal."""
+    if isinstance(term, ox.NamedNode):
+        for prefix, iri in PREFIXES.items():
+            local = term.value.removeprefix(iri)
+            if local != term.value and local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return ""
+
+
+def render(result: Result, fmt: Format) -> str:
+    """Write a query's result in a format; `table` is for people, the others for programs.
+
+    Raises QueryError when the format does not fit the kind of query (CSV for a CONSTRUCT, say).
+    """
+    if isinstance(result, ox.QueryTriples):
+        if fmt == "table":
+            return "\n".join(" ".join(compact(t) for t in (tr.subject, tr.predicate, tr.object)) for tr in result)
+        if fmt not in _GRAPH_FORMATS:
+            raise QueryError(f"a CONSTRUCT or DESCRIBE result is written as turtle or ntriples, not {fmt}")
+        return ox.serialize(result, format=_GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None).decode()
+    if fmt in _GRAPH_FORMATS:
+        raise QueryError(f"a SELECT or ASK result is written as table, csv, tsv, json or xml, not {fmt}")
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "table":
+            return "true" if bool(result) else "false"
+        return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
+    if fmt != "table":
+        return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
+    names = [v.value for v in result.variables]
+    rows = [[compact(row[name]) for name in names] for row in result]
+    return _table(names, rows)
+
+
+def _table(names: list[str], rows: list[list[str]]) -> str:
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    out = io.StringIO()
+    out.write("  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return out.getvalue()

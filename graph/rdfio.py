@@ -1,0 +1,131 @@
+"""Finding and reading RDF input files, refusing what is unsafe before any parser sees it."""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from graph.errors import InputError, UnsafeInput
+from graph.namespaces import BASE
+
+__all__ = ["RdfFile", "discover", "check_safe", "parse_dataset", "graph_name"]
+
+_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
+    ".ttl": ("turtle", ox.RdfFormat.TURTLE),
+    ".nt": ("nt", ox.RdfFormat.N_TRIPLES),
+    ".nq": ("nquads", ox.RdfFormat.N_QUADS),
+    ".trig": ("trig", ox.RdfFormat.TRIG),
+    ".jsonld": ("json-ld", ox.RdfFormat.JSON_LD),
+    ".rdf": ("xml", ox.RdfFormat.RDF_XML),
+    ".owl": ("xml", ox.RdfFormat.RDF_XML),
+}
+_QUAD_FORMATS = {".nq", ".trig"}
+_XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_MAX_JSON_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class RdfFile:
+    """One input file, its format, and the named graph its triples go to."""
+
+    path: Path
+    label: str  # the path shown in messages, relative to the folder it was found in
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
+
+    @property
+    def rdflib_format(self) -> str:
+        return _FORMATS[self.suffix][0]
+
+    @property
+    def oxigraph_format(self) -> ox.RdfFormat:
+        return _FORMATS[self.suffix][1]
+
+    @property
+    def has_graphs(self) -> bool:
+        """Whether the file names its own graphs (TriG, N-Quads)."""
+        return self.suffix in _QUAD_FORMATS
+
+
+def graph_name(label: str) -> str:
+    """The IRI of the named graph that holds the triples of a file with that label."""
+    return f"{BASE}graph/{label}"
+
+
+def discover(folders: tuple[Path, ...], *, exclude: tuple[Path, ...] = ()) -> list[RdfFile]:
+    """Every RDF file under the folders, in a stable order.
+
+    Raises InputError when a folder does not exist or holds no RDF file.
+    """
+    excluded = {p.resolve() for p in exclude}
+    found: list[RdfFile] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError(f"{folder}: no such folder; give a folder of RDF files (.ttl, .nt, .nq, .trig, .jsonld, .rdf)")
+        root = folder.resolve()
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix.lower() in _FORMATS and path.resolve() not in excluded:
+                found.append(RdfFile(path=path, label=f"{root.name}/{path.relative_to(root).as_posix()}"))
+    if not found:
+        names = ", ".join(str(f) for f in folders)
+        raise InputError(f"{names}: no RDF files found (.ttl, .nt, .nq, .trig, .jsonld, .rdf)")
+    return found
+
+
+def check_safe(file: RdfFile, data: bytes) -> None:
+    """Refuse inputs that would make a parser fetch from the network or blow up.
+
+    Raises UnsafeInput naming the file and what to change.
+    """
+    if file.oxigraph_format == ox.RdfFormat.RDF_XML and _XML_DECLARATIONS.search(data):
+        raise UnsafeInput(f"{file.label}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+                          "(entity expansion can exhaust memory); remove the declarations")
+    if file.suffix == ".jsonld":
+        try:
+            document = json.loads(data)
+        except RecursionError as e:
+            raise UnsafeInput(f"{file.label}: JSON nested too deeply to read") from e
+        except ValueError as e:
+            raise InputError(f"{file.label}: not valid JSON: {e}") from e
+        _check_json(file, document, depth=0)
+
+
+def _check_json(file: RdfFile, value: object, *, depth: int) -> None:
+    if depth > _MAX_JSON_DEPTH:
+        raise UnsafeInput(f"{file.label}: JSON-LD nested deeper than {_MAX_JSON_DEPTH} levels is refused")
+    if isinstance(value, dict):
+        context = value.get("@context")
+        for item in context if isinstance(context, list) else [context]:
+            if isinstance(item, str):
+                raise UnsafeInput(f"{file.label}: remote JSON-LD @context {item!r} is not fetched; "
+                                  "inline the context as an object")
+        for child in value.values():
+            _check_json(file, child, depth=depth + 1)
+    elif isinstance(value, list):
+        for child in value:
+            _check_json(file, child, depth=depth + 1)
+
+
+def parse_dataset(files: list[RdfFile]) -> Dataset:
+    """Parse the files with rdflib into one dataset, a named graph per triple file.
+
+    Raises InputError (file and line) for a file that does not parse.
+    """
+    dataset = Dataset()
+    for file in files:
+        data = file.path.read_bytes()
+        check_safe(file, data)
+        try:
+            if file.has_graphs:
+                dataset.parse(data=data, format=file.rdflib_format)
+            else:
+                target: Graph = dataset.graph(URIRef(graph_name(file.label)))
+                target.parse(data=data, format=file.rdflib_format)
+        except Exception as e:  # rdflib's parsers raise many unrelated types for bad syntax
+            raise InputError(f"{file.label}: does not parse as {file.rdflib_format}: {e}") from e
+    return dataset

@@ -1,0 +1,34 @@
+"""The one settings object (environment prefix INNOGRAPH_), read once and passed down."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "PROJECT_ROOT"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the inputs and the store live, and how the service runs."""
+
+    model_config = SettingsConfigDict(env_prefix="INNOGRAPH_", frozen=True)
+
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    data_dir: Path = PROJECT_ROOT / "graph" / "data"
+    seeds_dir: Path = PROJECT_ROOT.parent / "shared" / "seeds"
+    store_dir: Path = PROJECT_ROOT / ".innograph" / "store"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    query_timeout_s: float = Field(default=10.0, gt=0)
+    max_rows: int = Field(default=10_000, ge=1)
+
+    @property
+    def shapes_file(self) -> Path:
+        return self.ontology_dir / "shapes.ttl"
+
+    @property
+    def default_inputs(self) -> tuple[Path, ...]:
+        """The ontology, its concept schemes and the curated data."""
+        return (self.ontology_dir, self.data_dir)
