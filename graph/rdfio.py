@@ -99,6 +99,8 @@ def _check_json(file: RdfFile, value: object, *, depth: int) -> None:
     if depth > _MAX_JSON_DEPTH:
         raise UnsafeInput(f"{file.label}: JSON-LD nested deeper than {_MAX_JSON_DEPTH} levels is refused")
     if isinstance(value, dict):
+        if isinstance(value.get("@import"), str):
+            raise UnsafeInput(f"{file.label}: JSON-LD @import {value['@import']!r} is not fetched; inline the context")
         context = value.get("@context")
         for item in context if isinstance(context, list) else [context]:
             if isinstance(item, str):

@@ -1,0 +1,5 @@
+"""`python -m graph` runs the innograph command."""
+
+from graph.cli import main
+
+main()

@@ -1,0 +1,102 @@
+"""Building the store: counts, rebuilding only on change, refusing bad input while the old store keeps answering."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.build import build
+from graph.errors import InputError, UnsafeInput, ValidationFailed
+from graph.query import run
+from graph.settings import Settings
+from graph.store import open_store
+
+
+def _count(store_dir: Path, query: str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") -> int:
+    return int(next(iter(run(open_store(store_dir), query)))["n"].value)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_build_reports_what_it_holds_and_rebuilds_only_on_change(settings: Settings, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    first = build(settings, store_dir=store_dir)
+    assert first.rebuilt and first.manifest.sources == 5
+    assert first.manifest.facts >= 100 and first.manifest.triples > 3000
+    assert _count(store_dir) == first.manifest.triples
+    again = build(settings, store_dir=store_dir)
+    assert not again.rebuilt and again.manifest == first.manifest
+
+
+def test_invalid_data_leaves_the_last_good_store_answering(settings: Settings, fixtures: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    store_dir = tmp_path / "store"
+    good = build(settings, data=(settings.ontology_dir, data), store_dir=store_dir)
+    shutil.copy(fixtures / "broken" / "value-without-unit.ttl", data)
+    with pytest.raises(ValidationFailed) as refused:
+        build(settings, data=(settings.ontology_dir, data), store_dir=store_dir)
+    assert any(v.node == "igr:obs-unitless" and v.files == ("data/value-without-unit.ttl",) for v in refused.value.violations)
+    assert _count(store_dir) == good.manifest.triples
+    assert len(list((tmp_path / "builds").iterdir())) == 1  # the refused build left nothing behind
+
+
+def test_the_cli_exits_non_zero_naming_file_node_and_rule(settings: Settings, fixtures: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(fixtures / "minimal", data)
+    store_dir = tmp_path / "store"
+    ok = _cli("build", "--data", str(settings.ontology_dir), "--data", str(data), "--store", str(store_dir))
+    assert ok.returncode == 0, ok.stderr
+    assert "0 violations" in ok.stdout and "1 sources" in ok.stdout
+    shutil.copy(fixtures / "broken" / "fact-without-evidence.ttl", data)
+    refused = _cli("build", "--data", str(settings.ontology_dir), "--data", str(data), "--store", str(store_dir))
+    assert refused.returncode == 1
+    assert "data/fact-without-evidence.ttl: igr:obs-unsourced: igs:FactShape prov:wasDerivedFrom: a fact needs evidence" in refused.stderr
+    answer = _cli("query", "ASK { igr:obs-production-value ?p ?o }", "--store", str(store_dir))
+    assert answer.stdout.strip() == "true"
+
+
+def test_a_syntax_error_names_the_file_and_line(settings: Settings, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "bad.ttl").write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b ex:c ;\n  ex:d .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"data/bad.ttl: .*line 4|data/bad.ttl: .*4:"):
+        build(settings, data=(data,), store_dir=tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+
+
+def test_any_folder_of_rdf_files_builds_with_its_named_graphs(settings: Settings, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "people.nt").write_text('<http://example.org/a> <http://xmlns.com/foaf/0.1/name> "Ánh" .\n', encoding="utf-8")
+    (data / "events.trig").write_text(
+        "@prefix ex: <http://example.org/> .\nex:g1 { ex:e1 ex:on \"2024-09-24\" . }\nex:g2 { ex:e2 ex:on \"2023-11-17\" . }\n",
+        encoding="utf-8")
+    (data / "places.jsonld").write_text(json.dumps(
+        {"@context": {"name": "http://schema.org/name"}, "@id": "http://example.org/hcmc", "name": "TP.HCM"}), encoding="utf-8")
+    store_dir = tmp_path / "store"
+    result = build(settings, data=(data,), store_dir=store_dir)
+    assert result.manifest.triples == 4
+    graphs = {row["g"].value for row in run(open_store(store_dir), "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert graphs == {"http://example.org/g1", "http://example.org/g2",
+                      "https://w3id.org/innograph/graph/data/people.nt", "https://w3id.org/innograph/graph/data/places.jsonld"}
+
+
+@pytest.mark.parametrize(("name", "content", "refusal"), [
+    ("remote.jsonld", json.dumps({"@context": "http://127.0.0.1:9/context.jsonld", "@id": "http://example.org/x"}), "remote JSON-LD @context"),
+    ("laughs.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>\n'
+                   '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', "DOCTYPE or ENTITY"),
+    ("deep.jsonld", "[" * 5000 + "]" * 5000, "nested too deeply"),
+])
+def test_unsafe_inputs_are_refused_before_any_parser_sees_them(settings: Settings, tmp_path: Path, name: str,
+                                                               content: str, refusal: str) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / name).write_text(content, encoding="utf-8")
+    with pytest.raises(UnsafeInput, match=refusal):
+        build(settings, data=(data,), store_dir=tmp_path / "store")
