@@ -5,6 +5,7 @@ from dataclasses import dataclass
 __all__ = [
     "InnographError", "InputError", "UnsafeInput", "ValidationFailed", "Violation",
     "StoreMissing", "QueryError", "UnknownQuery", "ParameterError",
+    "QueryRefused", "QueryTooLarge", "NotAcceptable", "QueryTimeout", "QueryCrashed",
 ]
 
 
@@ -58,3 +59,23 @@ class UnknownQuery(QueryError):
 
 class ParameterError(QueryError):
     """A named query's parameter is missing, unknown or of the wrong type."""
+
+
+class QueryRefused(QueryError):
+    """A query asks for something the read-only, offline service does not do (an update, a remote call)."""
+
+
+class QueryTooLarge(QueryError):
+    """A query is longer or nested deeper than the limits allow."""
+
+
+class NotAcceptable(QueryError):
+    """No result format the client accepts fits the kind of query."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past the time limit and was stopped."""
+
+
+class QueryCrashed(QueryError):
+    """The process that ran a query died; the service goes on with a new one."""

@@ -22,7 +22,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     query_timeout_s: float = Field(default=10.0, gt=0)
+    query_workers: int = Field(default=0, ge=0, description="query processes; 0 means one per core")
     max_rows: int = Field(default=10_000, ge=1)
+    max_query_bytes: int = Field(default=100_000, ge=100)
+    max_query_depth: int = Field(default=64, ge=4)
+    allowed_hosts: frozenset[str] = Field(default=frozenset(), description="hosts SERVICE and remote FROM may reach")
 
     @property
     def shapes_file(self) -> Path:

@@ -1,0 +1,100 @@
+"""Reading a query before it runs: size, nesting, updates, and anything that would leave the machine.
+
+pyoxigraph follows SERVICE and LOAD out to the network and has no switch against it, and a query
+nested a few thousand levels deep crashes the process that parses it (DESIGN.md §3), so these are
+checked here on the text, with a tokenizer that skips strings, IRIs and comments.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from graph.errors import QueryRefused, QueryTooLarge
+from graph.namespaces import PREFIXES
+
+__all__ = ["Policy", "check_query"]
+
+_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<open>[({\[])
+  | (?P<close>[)}\]])
+  | (?P<var>[?$]\w+)
+  | (?P<word>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*|[A-Za-z_]\w*)
+  | (?P<other>\S)
+''', re.VERBOSE)
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The limits a query must keep to."""
+
+    max_bytes: int = 100_000
+    max_depth: int = 64
+    allowed_hosts: frozenset[str] = frozenset()
+
+
+def check_query(query: str, policy: Policy, *, is_local_graph: Callable[[str], bool]) -> bool:
+    """Refuse a query that is too big, too deep, an update, or that would reach another host.
+
+    `is_local_graph(iri)` says whether a FROM graph is one of the store's own. Returns whether the
+    query names its own dataset (FROM or FROM NAMED), in which case the union default graph is off.
+
+    Raises QueryTooLarge or QueryRefused with what to change.
+    """
+    size = len(query.encode("utf-8"))
+    if size > policy.max_bytes:
+        raise QueryTooLarge(f"the query is {size} bytes; the limit is {policy.max_bytes}")
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(query) if m.lastgroup not in ("comment",)]
+    depth = deepest = 0
+    for kind, _ in tokens:
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > policy.max_depth:
+                raise QueryTooLarge(f"the query is nested deeper than {policy.max_depth} levels of brackets and braces")
+        elif kind == "close":
+            depth -= 1
+    prefixes = dict(PREFIXES)
+    names_dataset = False
+    words = [(k, t) for k, t in tokens if k in ("word", "iri", "var", "other")]
+    for i, (kind, text) in enumerate(words):
+        keyword = text.upper() if kind == "word" else ""
+        if keyword == "PREFIX" and i + 2 < len(words) and words[i + 2][0] == "iri":
+            prefixes[words[i + 1][1].rstrip(":")] = words[i + 2][1][1:-1]
+        elif keyword in _UPDATE_KEYWORDS:  # none of them is a keyword of the query grammar
+            raise QueryRefused(f"{keyword} is an update; this endpoint is read-only and answers queries only")
+        elif keyword == "SERVICE":
+            target = _next_target(words, i + 1, prefixes, skip="SILENT")
+            if target is None or not _host_allowed(target, policy):
+                raise QueryRefused(f"SERVICE {target or '(a variable)'} is refused: remote calls go only to hosts on "
+                                   "the allow-list (setting INNOGRAPH_ALLOWED_HOSTS), which is empty by default")
+        elif keyword == "FROM":
+            names_dataset = True
+            target = _next_target(words, i + 1, prefixes, skip="NAMED")
+            if target is None or not (is_local_graph(target) or _host_allowed(target, policy)):
+                raise QueryRefused(f"FROM {target} is refused: it is not a graph of this store, and remote graphs are "
+                                   "fetched only from hosts on the allow-list (INNOGRAPH_ALLOWED_HOSTS)")
+    return names_dataset
+
+
+def _next_target(words: list[tuple[str | None, str]], i: int, prefixes: dict[str, str], *, skip: str) -> str | None:
+    if i < len(words) and words[i][1].upper() == skip:
+        i += 1
+    if i >= len(words):
+        return None
+    kind, text = words[i]
+    if kind == "iri":
+        return text[1:-1]
+    if kind == "word" and ":" in text:
+        prefix, _, local = text.partition(":")
+        return prefixes.get(prefix, "") + local if prefix in prefixes else text
+    return None
+
+
+def _host_allowed(iri: str, policy: Policy) -> bool:
+    host = urlsplit(iri).hostname
+    return host is not None and host.lower() in policy.allowed_hosts

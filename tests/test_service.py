@@ -1,0 +1,261 @@
+"""The SPARQL service, tested live: a real server process on loopback, real HTTP."""
+
+import concurrent.futures
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph.build import build
+from graph.settings import Settings
+
+TIMEOUT_S = 2.0
+MAX_ROWS = 50
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`innograph serve` over a fresh build of the graph, with a short time limit and a small row limit."""
+    store_dir = tmp_path_factory.mktemp("service") / "store"
+    build(settings, store_dir=store_dir)
+    port = _free_port()
+    env = {**os.environ, "INNOGRAPH_QUERY_TIMEOUT_S": str(TIMEOUT_S), "INNOGRAPH_MAX_ROWS": str(MAX_ROWS)}
+    process = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--store", str(store_dir), "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/sparql", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the server did not start within 60 s")
+    yield base, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+LABELS = "SELECT ?label WHERE { igr:shtp rdfs:label ?label } ORDER BY ?label"
+
+
+def _labels(response: httpx.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [b["label"]["value"] for b in response.json()["results"]["bindings"]]
+
+
+def test_get_form_post_and_direct_post_give_the_same_answer(server: tuple[str, object]) -> None:
+    base, _ = server
+    accept = {"Accept": "application/sparql-results+json"}
+    via_get = _labels(httpx.get(f"{base}/sparql", params={"query": LABELS}, headers=accept))
+    via_form = _labels(httpx.post(f"{base}/sparql", data={"query": LABELS}, headers=accept))
+    direct = _labels(httpx.post(f"{base}/sparql", content=LABELS.encode(),
+                                headers={**accept, "Content-Type": "application/sparql-query"}))
+    assert via_get == via_form == direct == ["Khu Công nghệ cao Thành phố Hồ Chí Minh", "Saigon Hi-Tech Park"]
+
+
+@pytest.mark.parametrize(("accept", "fmt", "media", "marker"), [
+    ("application/sparql-results+xml", None, "application/sparql-results+xml", "<sparql"),
+    ("text/csv", None, "text/csv", "label\r\n"),
+    ("text/tab-separated-values", None, "text/tab-separated-values", "?label\n"),
+    ("text/csv;q=0.5, application/sparql-results+json;q=0.9", None, "application/sparql-results+json", '"vars":["label"]'),
+    ("text/html", "csv", "text/csv", "label\r\n"),
+    (None, "xml", "application/sparql-results+xml", "<sparql"),
+])
+def test_select_results_follow_accept_q_values_and_format(server: tuple[str, object], accept: str | None, fmt: str | None,
+                                                           media: str, marker: str) -> None:
+    base, _ = server
+    params = {"query": LABELS, **({"format": fmt} if fmt else {})}
+    response = httpx.get(f"{base}/sparql", params=params, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    assert marker in response.text and "Saigon Hi-Tech Park" in response.text
+
+
+@pytest.mark.parametrize(("accept", "media", "marker"), [
+    ("text/turtle", "text/turtle", "Saigon Hi-Tech Park"),
+    ("application/n-triples", "application/n-triples", "<https://w3id.org/innograph/id/shtp>"),
+    ("application/ld+json", "application/ld+json", '"@id":"https://w3id.org/innograph/id/shtp"'),
+    ("application/rdf+xml", "application/rdf+xml", "rdf:about=\"https://w3id.org/innograph/id/shtp\""),
+])
+def test_construct_results_come_as_rdf(server: tuple[str, object], accept: str, media: str, marker: str) -> None:
+    base, _ = server
+    query = "CONSTRUCT { igr:shtp rdfs:label ?l } WHERE { igr:shtp rdfs:label ?l }"
+    response = httpx.get(f"{base}/sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    assert marker in response.text.replace(" ", "")  or marker in response.text
+
+
+def test_errors_say_what_is_wrong(server: tuple[str, object]) -> None:
+    base, _ = server
+    bad = httpx.get(f"{base}/sparql", params={"query": "SELECT ?x WHERE { ?x"})
+    assert bad.status_code == 400 and "does not parse" in bad.text
+    assert httpx.get(f"{base}/sparql", params={"query": LABELS}, headers={"Accept": "image/png"}).status_code == 406
+    assert httpx.post(f"{base}/sparql", content=LABELS.encode(), headers={"Content-Type": "text/plain"}).status_code == 415
+    two = httpx.get(f"{base}/sparql", params=[("query", LABELS), ("query", LABELS)])
+    assert two.status_code == 400 and "exactly one" in two.text
+    update = httpx.post(f"{base}/sparql", data={"update": "INSERT DATA { <a:b> <a:c> <a:d> }"})
+    assert update.status_code == 403 and "read-only" in update.text
+    direct_update = httpx.post(f"{base}/sparql", content=b"DELETE WHERE { ?s ?p ?o }",
+                               headers={"Content-Type": "application/sparql-update"})
+    assert direct_update.status_code == 403
+
+
+def test_a_result_cut_at_the_row_limit_says_so(server: tuple[str, object]) -> None:
+    base, _ = server
+    response = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                         headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == MAX_ROWS
+    assert response.headers["X-Innograph-Truncated"] == "true" and str(MAX_ROWS) in response.headers["Warning"]
+    whole = httpx.get(f"{base}/sparql", params={"query": LABELS})
+    assert "X-Innograph-Truncated" not in whole.headers
+
+
+def test_the_service_description_lists_the_graphs(server: tuple[str, object]) -> None:
+    base, _ = server
+    response = httpx.get(f"{base}/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and "sd:Service" in response.text
+    assert "https://w3id.org/innograph/graph/data/actors.ttl" in response.text
+
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_runaway_query_is_stopped_while_simple_queries_keep_answering(server: tuple[str, object]) -> None:
+    base, _ = server
+    slow: dict[str, object] = {}
+
+    def run_slow() -> None:
+        started = time.monotonic()
+        response = httpx.get(f"{base}/sparql", params={"query": CARTESIAN}, timeout=30)
+        slow.update(status=response.status_code, seconds=time.monotonic() - started, text=response.text)
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.3)
+
+    client = httpx.Client(limits=httpx.Limits(max_connections=20), timeout=10)  # one client: no TLS set-up per call
+
+    def simple(_: int) -> tuple[int, float]:
+        started = time.monotonic()
+        response = client.get(f"{base}/sparql", params={"query": LABELS})
+        return response.status_code, time.monotonic() - started
+
+    with client, concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        client.get(f"{base}/sparql", params={"query": LABELS})
+        answers = list(pool.map(simple, range(20)))
+    thread.join()
+    assert all(status == 200 for status, _ in answers)
+    assert max(seconds for _, seconds in answers) < 0.2, answers
+    assert slow["status"] == 503 and "stopped" in str(slow["text"])
+    assert TIMEOUT_S - 0.1 <= float(slow["seconds"]) <= TIMEOUT_S + 1  # type: ignore[arg-type]
+
+
+def test_after_ten_timeouts_in_a_row_the_server_still_answers(server: tuple[str, object]) -> None:
+    base, _ = server
+    for _ in range(10):
+        assert httpx.get(f"{base}/sparql", params={"query": CARTESIAN}, timeout=30).status_code == 503
+    assert _labels(httpx.get(f"{base}/sparql", params={"query": LABELS}))
+
+
+def test_a_query_nested_100000_levels_gets_400_and_the_server_lives_on(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, process = server
+    pid = process.pid
+    deep = "SELECT * WHERE " + "{" * 100_000 + "}" * 100_000
+    response = httpx.post(f"{base}/sparql", content=deep.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400
+    nested = "SELECT * WHERE { FILTER(" + "(" * 3000 + "1" + ")" * 3000 + ") }"
+    assert httpx.post(f"{base}/sparql", data={"query": nested}).status_code == 400
+    assert process.poll() is None and process.pid == pid
+    assert _labels(httpx.get(f"{base}/sparql", params={"query": LABELS}))
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[int]]]:
+    """A TCP listener on loopback that counts the connections it receives."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    connections: list[int] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+                connections.append(1)
+                conn.close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    yield sock.getsockname()[1], connections
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+def test_service_load_and_from_aimed_at_a_local_listener_are_refused(server: tuple[str, object], listener: tuple[int, list[int]]) -> None:
+    base, _ = server
+    port, connections = listener
+    target = f"http://127.0.0.1:{port}/data"
+    for query in (f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+                  f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
+                  f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}",
+                  f"SELECT * FROM NAMED <{target}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"):
+        response = httpx.get(f"{base}/sparql", params={"query": query})
+        assert response.status_code == 403, (query, response.text)
+    load = httpx.post(f"{base}/sparql", data={"update": f"LOAD <{target}>"})
+    assert load.status_code == 403
+    direct_load = httpx.post(f"{base}/sparql", content=f"LOAD <{target}>".encode(), headers={"Content-Type": "application/sparql-query"})
+    assert direct_load.status_code == 403
+    by_parameter = httpx.get(f"{base}/sparql", params={"query": LABELS, "default-graph-uri": target})
+    assert by_parameter.status_code == 403
+    time.sleep(0.5)
+    assert connections == []
+
+
+def test_named_graphs_of_the_store_can_be_chosen(server: tuple[str, object]) -> None:
+    base, _ = server
+    graph = "https://w3id.org/innograph/graph/data/actors.ttl"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    only_actors = httpx.get(f"{base}/sparql", params={"query": query, "default-graph-uri": graph})
+    everything = httpx.get(f"{base}/sparql", params={"query": query})
+    count = lambda r: int(r.json()["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+    assert 0 < count(only_actors) < count(everything)
+    from_clause = httpx.get(f"{base}/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"})
+    assert count(from_clause) == count(only_actors)
+
+
+def test_cors_lets_browser_clients_read_answers(server: tuple[str, object]) -> None:
+    base, _ = server
+    response = httpx.get(f"{base}/sparql", params={"query": LABELS}, headers={"Origin": "http://example.org"})
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_openapi_describes_every_route_with_its_errors(server: tuple[str, object]) -> None:
+    base, _ = server
+    spec = httpx.get(f"{base}/openapi.json").json()
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            assert {"400", "503"} <= set(operation["responses"]) or path == "/queries", (path, method)
+    assert json.dumps(spec).count("application/sparql-query") >= 1
