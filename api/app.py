@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors, sparql
+from api import errors, pages, sparql
 from api.service import QueryService
 from graph.settings import Settings
 
@@ -32,4 +32,5 @@ def create_app(settings: Settings, *, store_dir: Path | None = None) -> FastAPI:
                        expose_headers=["X-Innograph-Truncated", "X-Innograph-Rows"])
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(pages.router)
     return app

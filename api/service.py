@@ -1,11 +1,12 @@
 """What the routes share: the worker pool over the published store, the query policy, the store's graphs."""
 
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.executor import Job, QueryPool
+from graph.executor import Job, QueryPool, Term
 from graph.guard import Policy, check_query
 from graph.results import Written
 from graph.settings import Settings
@@ -53,6 +54,16 @@ class QueryService:
         for graph in job.default_graphs + job.named_graphs:
             check_query(f"SELECT * FROM <{graph}> {{}}", self.policy, is_local_graph=self.graphs.__contains__)
         return await self.pool.run(replace(job, union_default_graph=not names_dataset))
+
+    async def select(self, query: str, **params: Term) -> list[dict[str, dict[str, str]]]:
+        """The rows of a SELECT, each variable bound to its SPARQL JSON term (type, value, xml:lang, datatype).
+
+        Raises what `run` raises.
+        """
+        job = Job(query=query, accept=[("application/sparql-results+json", 1.0)], max_rows=self.settings.max_rows,
+                  substitutions=params)
+        written = await self.run(job)
+        return json.loads(written.body)["results"]["bindings"]  # type: ignore[no-any-return]
 
     async def close(self) -> None:
         await self.pool.close()

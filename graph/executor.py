@@ -16,7 +16,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import NotAcceptable, QueryCrashed, QueryError, QueryTimeout, StoreMissing
-from graph.namespaces import PREFIXES
 from graph.query import run
 from graph.results import Written, write
 from graph.store import open_store
@@ -56,15 +55,8 @@ def execute(store: ox.Store, job: Job) -> Written:
     Raises QueryError for a query that does not parse, NotAcceptable when no format fits.
     """
     substitutions = {ox.Variable(k): _term(v) for k, v in job.substitutions.items()} or None
-    if job.union_default_graph and not (job.default_graphs or job.named_graphs):
-        result = run(store, job.query, substitutions=substitutions)
-    else:
-        try:
-            result = store.query(job.query, prefixes=PREFIXES, use_default_graph_as_union=False, substitutions=substitutions,
-                                 default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,
-                                 named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None)
-        except SyntaxError as e:
-            raise QueryError(f"the query does not parse: {e}") from e
+    result = run(store, job.query, substitutions=substitutions, default_graphs=job.default_graphs,
+                 named_graphs=job.named_graphs, union=job.union_default_graph)
     return write(result, job.accept, max_rows=job.max_rows)
 
 

@@ -19,15 +19,26 @@ _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsForma
 _GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
 
 
-def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None) -> Result:
-    """Evaluate a SPARQL query over the union of the store's graphs; the project's prefixes are predeclared.
+def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+        default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (), union: bool = True) -> Result:
+    """Evaluate a SPARQL query; the project's prefixes are predeclared.
 
-    Raises QueryError with the parser's message for a query that does not parse.
+    The default graph is the union of the store's graphs unless `union` is off or the dataset is given
+    by `default_graphs` / `named_graphs` (IRIs of the store's named graphs).
+
+    Raises QueryError with the engine's message for a query that does not parse or cannot be evaluated
+    (a parameter that is not projected, say).
     """
+    explicit = bool(default_graphs or named_graphs)
     try:
-        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions)
+        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=union and not explicit,
+                           substitutions=substitutions,
+                           default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
+                           named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
     except SyntaxError as e:
         raise QueryError(f"the query does not parse: {e}") from e
+    except (RuntimeError, ValueError, TypeError) as e:  # pyoxigraph's evaluation errors
+        raise QueryError(f"the query cannot be evaluated: {e}") from e
 
 
 def compact(term: object) -> str:

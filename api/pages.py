@@ -1,0 +1,190 @@
+"""The pages people read: the home and query page, search, and a page for every IRI of the graph.
+
+Every page is rendered with autoescaping and works with no internet: no CDN, no script but the
+home page's own.
+"""
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.errors import ERROR_RESPONSES
+from api.service import QueryService
+from api.sparql import get_service, parse_accept
+from graph.catalogue import QUERIES_DIR, catalogue
+from graph.executor import Job
+from graph.namespaces import BASE, ID
+from graph.query import compact
+from graph.results import GRAPH_TYPES, MEDIA_TYPES
+from graph.search import TYPE_FILTERS, needle, rank
+
+__all__ = ["router"]
+
+router = APIRouter()
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+Service = Annotated[QueryService, Depends(get_service)]
+Lang = Annotated[str, Query(pattern="^(vi|en)$", description="Language of the page: vi (default) or en.")]
+_RESOURCE = catalogue(QUERIES_DIR / "resource")
+_HTML = "text/html"
+_LD_FORMATS = [("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("ntriples", "application/n-triples"),
+               ("rdfxml", "application/rdf+xml")]
+
+
+def _wants_html(request: Request, fmt: str | None) -> bool:
+    if fmt:
+        return fmt == "html"
+    for media, q in sorted(parse_accept(request.headers.get("accept"), None), key=lambda mq: -mq[1]):
+        if q <= 0:
+            continue
+        return media in (_HTML, "application/xhtml+xml")
+    return False
+
+
+def _label(bindings: list[dict[str, str]], lang: str) -> str | None:
+    """The label to show: in the page's language, then Vietnamese, then English, then any."""
+    order = {lang: 0, "vi": 1, "en": 2}
+    ranked = sorted(bindings, key=lambda b: order.get(b.get("xml:lang", ""), 3))
+    return ranked[0]["value"] if ranked else None
+
+
+def _href(iri: str) -> str:
+    return "/id/" + iri.removeprefix(str(ID)) if iri.startswith(str(ID)) else iri
+
+
+def _show(term: dict[str, str]) -> str:
+    if term["type"] == "uri":
+        return compact_iri(term["value"])
+    return term["value"] + (f" @{term['xml:lang']}" if "xml:lang" in term else "")
+
+
+def compact_iri(iri: str) -> str:
+    import pyoxigraph as ox
+
+    return compact(ox.NamedNode(iri))
+
+
+@router.get("/", response_class=HTMLResponse, summary="Home and query page")
+def home(request: Request, lang: Lang = "vi") -> HTMLResponse:
+    """The query page: an editor, the example questions of the catalogue, a results table, downloads in every format."""
+    service: QueryService = request.app.state.service
+    queries = list(catalogue().values())
+    manifest = service.manifest
+    line = (f"{manifest.triples} triples, {manifest.facts} facts, {manifest.sources} sources · built {manifest.built_at}"
+            if manifest else "")
+    default = queries[0].text if queries else "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 20"
+    examples = [{"name": q.name, "question": q.question,
+                 "query_string": ("?" + urlencode(q.example)) if q.params else ""} for q in queries]
+    return templates.TemplateResponse(request, "home.html", {
+        "lang": lang, "examples": examples, "example_texts": [q.text for q in queries], "default_query": default,
+        "manifest_line": line, "base": BASE})
+
+
+@router.get("/search", summary="Search labels in Vietnamese and English", responses=ERROR_RESPONSES)
+async def search(request: Request, service: Service, q: Annotated[str, Query(min_length=1, max_length=200)],
+                 type: Annotated[list[str] | None, Query(description=f"Filter by type: {', '.join(TYPE_FILTERS)}.")] = None,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 20, lang: Lang = "vi",
+                 format: Annotated[str | None, Query(pattern="^(html|json)$")] = None) -> Response:
+    """Find actors, people, events, programmes and concepts by any label, variant or abbreviation, in
+    Vietnamese or English, with or without diacritics ("khu cong nghe cao" and "SHTP" both find the
+    Saigon Hi-Tech Park). Whole-label matches rank first, then labels that start with the text."""
+    types = tuple(t for t in type or [] if t)
+    rows = await service.select(_RESOURCE["search"].text, needle=("literal", needle(q), "", ""))
+    flat = [{k: v["value"] for k, v in row.items()} for row in rows]
+    hits = rank(q, flat, types=types, limit=limit)
+    labels: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        if "label" in row and row["label"] not in labels.setdefault(row["resource"]["value"], []):
+            labels[row["resource"]["value"]].append(row["label"])
+    found = [{"iri": h.iri, "href": _href(h.iri), "label": _label(labels.get(h.iri, []), lang) or h.matched, "matched": h.matched,
+              "types": [compact_iri(t) for t in h.types]} for h in hits]
+    if _wants_html(request, format):
+        return templates.TemplateResponse(request, "search.html", {"lang": lang, "q": q, "hits": found, "types": types,
+                                                                   "type_names": list(TYPE_FILTERS)})
+    return JSONResponse({"query": q, "results": found})
+
+
+@router.get("/id/{slug:path}", summary="A resource of the graph", responses={
+    200: {"content": {_HTML: {}, **{m: {} for m in GRAPH_TYPES}}}, 404: {"description": "No such resource."}, **ERROR_RESPONSES})
+async def resource(slug: str, request: Request, service: Service, lang: Lang = "vi",
+                   format: Annotated[str | None, Query(description="html, turtle, jsonld, ntriples or rdfxml")] = None) -> Response:
+    """Every IRI under the graph's base dereferences here: an HTML page for a browser (labels in vi and
+    en, every statement, the evidence quotes and their sources, what refers to it), or Turtle, JSON-LD,
+    N-Triples or RDF/XML by Accept header or `format`."""
+    iri = str(ID) + slug
+    subject = ("iri", iri)
+    if _wants_html(request, format):
+        statements = await service.select(_RESOURCE["statements"].text, resource=subject)
+        incoming = await service.select(_RESOURCE["incoming"].text, resource=subject)
+        if not statements and not incoming:
+            return _not_found(iri)
+        evidence = await service.select(_RESOURCE["evidence"].text, resource=subject)
+        page = _page(iri, statements, incoming, evidence, lang)
+        return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
+    accept = parse_accept(request.headers.get("accept"), MEDIA_TYPES.get(format or "", format) if format else None)
+    written = await service.run(Job(query=_RESOURCE["describe"].text, accept=accept, max_rows=service.settings.max_rows,
+                                    substitutions={"resource": subject}))
+    if written.count == 0:
+        return _not_found(iri)
+    return Response(written.body, media_type=written.media_type, headers={"Vary": "Accept"})
+
+
+def _not_found(iri: str) -> Response:
+    return Response(f"{iri} is not in the graph; search for it at /search?q=…\n", status_code=404, media_type="text/plain")
+
+
+def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[dict[str, dict[str, str]]],
+          evidence: list[dict[str, dict[str, str]]], lang: str) -> dict[str, object]:
+    labels = [r["o"] for r in statements if r["p"]["value"] in _LABEL_PROPERTIES and r["o"]["type"] == "literal"]
+    main = _label(labels, lang) or compact_iri(iri)
+    other = _label([b for b in labels if b.get("xml:lang") != lang and b["value"] != main], "en" if lang == "vi" else "vi")
+    variants = sorted({r["o"]["value"] for r in statements if r["p"]["value"] == _ALT})
+    types = sorted({compact_iri(r["o"]["value"]) for r in statements if r["p"]["value"] == _TYPE})
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for r in statements:
+        prop, value = r["p"]["value"], r["o"]
+        if prop in _HIDDEN_PROPERTIES:
+            continue
+        key = (prop, value["value"] + value.get("xml:lang", ""))
+        shown = _label([r["oLabel"]] if "oLabel" in r else [], lang) if value["type"] == "uri" else None
+        current = rows.get(key)
+        if current is None or (shown and r.get("oLabel", {}).get("xml:lang") == lang):
+            rows[key] = {"property": _label([r["pLabel"]], lang) if "pLabel" in r else compact_iri(prop),
+                         "value": shown or _show(value),
+                         "href": _href(value["value"]) if value["type"] == "uri" else ""}
+    refs: dict[tuple[str, str], dict[str, object]] = {}
+    for r in incoming:
+        key = (r["s"]["value"], r["p"]["value"])
+        entry = refs.setdefault(key, {"href": _href(r["s"]["value"]), "label": compact_iri(r["s"]["value"]),
+                                      "property": compact_iri(r["p"]["value"]), "quotes": [], "_labels": []})
+        if "sLabel" in r:
+            entry["_labels"].append(r["sLabel"])  # type: ignore[union-attr]
+        if "pLabel" in r and r["pLabel"].get("xml:lang") == lang:
+            entry["property"] = r["pLabel"]["value"]
+        if "quote" in r:
+            quote = {"quote": r["quote"]["value"], "file": r["file"]["value"]}
+            if quote not in entry["quotes"]:  # type: ignore[operator]
+                entry["quotes"].append(quote)  # type: ignore[union-attr]
+    for entry in refs.values():
+        entry["label"] = _label(entry.pop("_labels"), lang) or entry["label"]  # type: ignore[arg-type]
+    seen: set[str] = set()
+    quotes = []
+    for r in evidence:
+        if r["evidence"]["value"] in seen:
+            continue
+        seen.add(r["evidence"]["value"])
+        quotes.append({"quote": r["quote"]["value"], "file": r["file"]["value"], "start": r["start"]["value"],
+                       "end": r["end"]["value"], "title": r.get("title", {}).get("value", ""),
+                       "inferred": r["inferred"]["value"] == "true"})
+    return {"iri": iri, "label": main, "other_label": other, "variants": variants, "types": types,
+            "statements": sorted(rows.values(), key=lambda s: (s["property"], s["value"])),
+            "incoming": sorted(refs.values(), key=lambda s: (str(s["property"]), str(s["label"]))), "evidence": quotes}
+
+
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+_LABEL_PROPERTIES = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}
+_HIDDEN_PROPERTIES = {"http://www.w3.org/2004/02/skos/core#hiddenLabel", "http://www.w3.org/ns/prov#wasDerivedFrom"}
