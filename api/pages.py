@@ -46,8 +46,8 @@ def _wants_html(request: Request, fmt: str | None) -> bool:
 
 def _label(bindings: list[dict[str, str]], lang: str) -> str | None:
     """The label to show: in the page's language, then Vietnamese, then English, then any."""
-    order = {lang: 0, "vi": 1, "en": 2}
-    ranked = sorted(bindings, key=lambda b: order.get(b.get("xml:lang", ""), 3))
+    order = [lang, "vi", "en"]
+    ranked = sorted(bindings, key=lambda b: order.index(b["xml:lang"]) if b.get("xml:lang") in order else 3)
     return ranked[0]["value"] if ranked else None
 
 

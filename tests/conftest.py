@@ -1,7 +1,15 @@
 """Shared fixtures: the project's settings, its inputs loaded into an in-memory store, the seeds."""
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -36,3 +44,29 @@ def seeds(settings: Settings) -> dict[str, str]:
 def fixtures() -> Path:
     """Small Turtle fixtures: a minimal valid graph and broken variants of it."""
     return Path(__file__).parent / "fixtures"
+
+
+@contextmanager
+def live_server(store_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`innograph serve` over a built store, on a free loopback port; yields its base URL and process."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    settings_env = {f"INNOGRAPH_{k.upper()}": v for k, v in env.items()}
+    process = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--store", str(store_dir), "--port", str(port)],
+                               env={**os.environ, **settings_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/sparql", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the server over {store_dir} did not start")
+                time.sleep(0.2)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

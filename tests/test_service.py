@@ -1,10 +1,8 @@
 """The SPARQL service, tested live: a real server process on loopback, real HTTP."""
 
 import concurrent.futures
-import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,16 +12,11 @@ import httpx
 import pytest
 
 from graph.build import build
+from conftest import live_server
 from graph.settings import Settings
 
 TIMEOUT_S = 2.0
 MAX_ROWS = 50
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -31,24 +24,8 @@ def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """`innograph serve` over a fresh build of the graph, with a short time limit and a small row limit."""
     store_dir = tmp_path_factory.mktemp("service") / "store"
     build(settings, store_dir=store_dir)
-    port = _free_port()
-    env = {**os.environ, "INNOGRAPH_QUERY_TIMEOUT_S": str(TIMEOUT_S), "INNOGRAPH_MAX_ROWS": str(MAX_ROWS)}
-    process = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--store", str(store_dir), "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/sparql", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the server did not start within 60 s")
-    yield base, process
-    process.terminate()
-    process.wait(timeout=10)
+    with live_server(store_dir, query_timeout_s=str(TIMEOUT_S), max_rows=str(MAX_ROWS)) as running:
+        yield running
 
 
 LABELS = "SELECT ?label WHERE { igr:shtp rdfs:label ?label } ORDER BY ?label"

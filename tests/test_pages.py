@@ -1,0 +1,114 @@
+"""The pages people read, tested live: search, a page for every IRI, the offline query page, hostile labels."""
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import live_server
+from graph.build import build
+from graph.settings import Settings
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def base(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store_dir = tmp_path_factory.mktemp("pages") / "store"
+    build(settings, store_dir=store_dir)
+    with live_server(store_dir) as (url, _):
+        yield url
+
+
+def _iris(response: httpx.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [hit["iri"].rsplit("/", 1)[-1] for hit in response.json()["results"]]
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("khu cong nghe cao", "shtp"),
+    ("Khu Công nghệ cao", "shtp"),
+    ("SHTP", "shtp"),
+    ("saigon hi-tech park", "shtp"),
+    ("C4IR TPHCM", "c4ir-hcmc"),
+    ("bo khoa hoc va cong nghe", "most"),
+    ("Lê Trường Duy", "le-truong-duy"),
+    ("ban dan", "semiconductors"),
+])
+def test_search_finds_by_any_label_with_or_without_diacritics(base: str, text: str, first: str) -> None:
+    assert _iris(httpx.get(f"{base}/search", params={"q": text}))[0] == first
+
+
+def test_search_filters_by_type(base: str) -> None:
+    people = _iris(httpx.get(f"{base}/search", params={"q": "nguyen", "type": "person"}))
+    assert set(people) == {"nguyen-ky-phung", "nguyen-loc-ha"}
+    orgs = _iris(httpx.get(f"{base}/search", params={"q": "SHTP", "type": "organisation"}))
+    assert orgs == ["shtp-board"]
+
+
+def test_search_has_an_html_page(base: str) -> None:
+    page = httpx.get(f"{base}/search", params={"q": "khu cong nghe cao", "lang": "en"}, headers=HTML)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'href="/id/shtp">Saigon Hi-Tech Park</a>' in page.text
+
+
+def test_an_iri_dereferences_to_a_page_with_labels_statements_and_evidence(base: str) -> None:
+    page = httpx.get(f"{base}/id/c4ir-hcmc", headers=HTML)
+    assert page.status_code == 200
+    assert "Trung tâm Cách mạng công nghiệp lần thứ 4 Thành phố Hồ Chí Minh" in page.text
+    assert "Centre for the Fourth Industrial Revolution Ho Chi Minh City" in page.text
+    assert "Ngày 14/4, Trung tâm Cách mạng công nghiệp lần thứ 4 (C4IR) TPHCM làm việc" in page.text  # its evidence
+    assert "004_fdba76f455c76230.txt" in page.text
+    assert 'href="/id/proposal-international-technology-exchange"' in page.text  # what refers to it
+    english = httpx.get(f"{base}/id/c4ir-hcmc", params={"lang": "en"}, headers=HTML)
+    assert "<h1>Centre for the Fourth Industrial Revolution Ho Chi Minh City</h1>" in english.text
+
+
+@pytest.mark.parametrize(("accept", "fmt", "marker"), [
+    ("text/turtle", None, "igr:c4ir-hcmc"),
+    ("application/ld+json", None, '"@id":"https://w3id.org/innograph/id/c4ir-hcmc"'),
+    ("application/n-triples", None, "<https://w3id.org/innograph/id/c4ir-hcmc> <http://www.w3.org/2000/01/rdf-schema#label>"),
+    (None, "turtle", "igr:c4ir-hcmc"),
+])
+def test_an_iri_dereferences_to_rdf_by_accept_or_format(base: str, accept: str | None, fmt: str | None, marker: str) -> None:
+    response = httpx.get(f"{base}/id/c4ir-hcmc", params={"format": fmt} if fmt else {},
+                         headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert marker in response.text
+
+
+def test_an_unknown_iri_is_404(base: str) -> None:
+    assert httpx.get(f"{base}/id/no-such-thing", headers=HTML).status_code == 404
+    assert httpx.get(f"{base}/id/no-such-thing", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_the_home_page_works_offline_and_lists_the_catalogue(base: str) -> None:
+    page = httpx.get(f"{base}/")
+    assert page.status_code == 200 and "<textarea" in page.text
+    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", page.text)
+    assert "@import" not in page.text and "url(http" not in page.text
+
+
+@pytest.fixture(scope="module")
+def hostile_base(settings: Settings, fixtures: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(fixtures / "minimal", data)
+    shutil.copy(fixtures / "hostile" / "hostile.ttl", data)
+    store_dir = data.parent / "store"
+    build(settings, data=(settings.ontology_dir, data), store_dir=store_dir)
+    with live_server(store_dir) as (url, _):
+        yield url
+
+
+@pytest.mark.parametrize("path", ["/id/hostile", "/id/shtp-board", "/search?q=alert", "/search?q=script", "/"])
+def test_a_hostile_label_shows_as_text_on_every_page(hostile_base: str, path: str) -> None:
+    page = httpx.get(hostile_base + path, headers=HTML)
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text
+    assert '" onmouseover="alert(1)' not in page.text
+    assert "<img src=x" not in page.text
+    if path != "/":
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text or "&#34; onmouseover=&#34;alert(1)" in page.text
