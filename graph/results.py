@@ -1,16 +1,12 @@
 """Writing query results in the SPARQL 1.1 result formats and RDF syntaxes, cut at a row limit that is reported.
 
-pyoxigraph writes a whole result at once; a service must stop at a row limit and say so, so the
-SELECT writers here stream rows up to the limit. ASK and graph results use pyoxigraph's own writers.
+pyoxigraph writes a whole result at once; a service must stop at a row limit and say so. Every
+format is still written by pyoxigraph: SELECT rows go through a TSV sink that stops at the limit.
 """
 
-import csv
 import io
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -92,103 +88,56 @@ def write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept:
                             prefixes=PREFIXES if media == "text/turtle" else None)
         return Written(media, body, "graph", len(kept), len(triples) > max_rows)
     media = choose(accept, "solutions")
-    names = [v.value for v in result.variables]
-    rows = islice(result, max_rows + 1)
-    writer = {SOLUTION_TYPES[0]: _json, SOLUTION_TYPES[1]: _xml, "text/csv": _csv, "text/tab-separated-values": _tsv}[media]
-    counter = _Counter(rows, max_rows)
-    body = writer(names, counter)
-    return Written(media, body, "solutions", counter.count, counter.truncated)
+    kept, count, truncated = _first_rows(result, max_rows)
+    return Written(media, kept.serialize(format=_BOOLEAN_FORMATS[media]), "solutions", count, truncated)
 
 
-class _Counter:
-    """Passes on at most `limit` rows and notes whether there were more."""
-
-    def __init__(self, rows: Iterator[ox.QuerySolution], limit: int) -> None:
-        self._rows, self._limit = rows, limit
-        self.count, self.truncated = 0, False
-
-    def __iter__(self) -> Iterator[ox.QuerySolution]:
-        for row in self._rows:
-            if self.count == self._limit:
-                self.truncated = True
-                return
-            self.count += 1
-            yield row
+class _RowsFull(Exception):
+    """The row limit was reached while writing."""
 
 
-def _json_term(term: object) -> dict[str, object]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
-    raise TypeError(f"unexpected term {term!r}")
+class _RowLimit(io.RawIOBase):
+    """Collects TSV results and stops the writer once the header and `limit` rows are in.
+
+    TSV writes one line a row (line breaks inside literals are escaped), so rows are counted by lines.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.data = bytearray()
+        self.lines = 0
+        self.limit = limit
+        self.full = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: bytes) -> int:  # type: ignore[override]
+        if self.full:
+            raise _RowsFull
+        self.data += chunk
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit + 1:  # more than the header and `limit` rows: cut after row `limit`
+            end = -1
+            for _ in range(self.limit + 1):
+                end = self.data.index(b"\n", end + 1)
+            del self.data[end + 1:]
+            self.lines, self.full = self.limit + 1, True
+            raise _RowsFull
+        return len(chunk)
 
 
-def _json(names: list[str], rows: _Counter) -> bytes:
-    bindings = [{n: _json_term(row[n]) for n in names if row[n] is not None} for row in rows]
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
+def _first_rows(result: ox.QuerySolutions, limit: int) -> tuple[ox.QuerySolutions, int, bool]:
+    """At most `limit` rows of a result, how many, and whether there were more.
 
-
-def _xml_term(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}</predicate>"
-                f"<object>{_xml_term(term.object)}</object></triple>")
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def _xml(names: list[str], rows: _Counter) -> bytes:
-    out = io.StringIO()
-    out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>')
-    out.writelines(f"<variable name={quoteattr(n)}/>" for n in names)
-    out.write("</head>\n<results>\n")
-    for row in rows:
-        out.write("<result>")
-        out.writelines(f"<binding name={quoteattr(n)}>{_xml_term(row[n])}</binding>" for n in names if row[n] is not None)
-        out.write("</result>\n")
-    out.write("</results>\n</sparql>\n")
-    return out.getvalue().encode("utf-8")
-
-
-def _csv_value(term: object) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    return str(term)
-
-
-def _csv(names: list[str], rows: _Counter) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(names)
-    writer.writerows([_csv_value(row[n]) for n in names] for row in rows)
-    return out.getvalue().encode("utf-8")
-
-
-def _tsv(names: list[str], rows: _Counter) -> bytes:
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    pyoxigraph writes rows in Rust; it writes TSV into a sink that stops at the limit, and the rows
+    kept are read back, so every output format is written by pyoxigraph too, with no loss (TSV keeps
+    each term's full N-Triples form).
+    """
+    sink = _RowLimit(limit)
+    try:
+        result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except (_RowsFull, OSError):
+        if not sink.full:
+            raise
+    kept = ox.parse_query_results(bytes(sink.data), format=ox.QueryResultsFormat.TSV)
+    return kept, max(sink.lines - 1, 0), sink.full
