@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.executor import Job, QueryPool, Term
-from graph.guard import Policy, check_query
+from graph.guard import Policy, check_graph, check_query
 from graph.results import Written
 from graph.settings import Settings
 from graph.store import Manifest, open_store, read_manifest
@@ -50,10 +50,10 @@ class QueryService:
         Raises QueryTooLarge or QueryRefused before it runs; QueryError, NotAcceptable, QueryTimeout
         or QueryCrashed from running it.
         """
-        names_dataset = check_query(job.query, self.policy, is_local_graph=self.graphs.__contains__)
+        facts = check_query(job.query, self.policy, is_local_graph=self.graphs.__contains__)
         for graph in job.default_graphs + job.named_graphs:
-            check_query(f"SELECT * FROM <{graph}> {{}}", self.policy, is_local_graph=self.graphs.__contains__)
-        return await self.pool.run(replace(job, union_default_graph=not names_dataset))
+            check_graph(graph, self.policy, is_local_graph=self.graphs.__contains__)
+        return await self.pool.run(replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions))
 
     async def select(self, query: str, **params: Term) -> list[dict[str, dict[str, str]]]:
         """The rows of a SELECT, each variable bound to its SPARQL JSON term (type, value, xml:lang, datatype).

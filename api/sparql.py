@@ -78,6 +78,8 @@ async def _protocol(request: Request, service: QueryService) -> Response:
     query: str | None = None
     if request.method == "POST":
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "application/sparql-update":
+            raise QueryRefused("this endpoint is read-only: SPARQL updates are not accepted")
         body = await request.body()
         try:
             text = body.decode("utf-8")
@@ -94,8 +96,6 @@ async def _protocol(request: Request, service: QueryService) -> Response:
                 raise QueryError("a form POST needs a 'query' parameter")
         elif media == "application/sparql-query":
             query = text
-        elif media == "application/sparql-update":
-            raise QueryRefused("this endpoint is read-only: SPARQL updates are not accepted")
         else:
             return Response(f"a query is POSTed as {_FORM} or application/sparql-query, not {media or 'no media type'}\n",
                             status_code=415, media_type="text/plain")
@@ -108,7 +108,7 @@ async def _protocol(request: Request, service: QueryService) -> Response:
     if request.method == "POST" and "query" in params:
         raise QueryError("send the query in the body or the URL, not both")
     accept = parse_accept(request.headers.get("accept"), _one(params, "format") or _one(params, "output"))
-    job = Job(query=query, accept=accept, max_rows=service.settings.max_rows,
+    job = Job(query=query, accept=accept, max_rows=service.settings.max_rows, base_iri=str(request.url.replace(query="")),
               default_graphs=tuple(params.get("default-graph-uri", [])), named_graphs=tuple(params.get("named-graph-uri", [])))
     return _respond(await service.run(job), service.settings.max_rows)
 

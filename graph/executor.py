@@ -38,6 +38,8 @@ class Job:
     named_graphs: tuple[str, ...] = ()
     substitutions: dict[str, Term] = field(default_factory=dict)
     union_default_graph: bool = True  # off when the query or the request names its dataset
+    base_iri: str | None = None
+    functions: frozenset[str] = frozenset()  # IRIs the query calls as functions
 
 
 def _term(term: Term) -> ox.NamedNode | ox.Literal:
@@ -56,7 +58,8 @@ def execute(store: ox.Store, job: Job) -> Written:
     """
     substitutions = {ox.Variable(k): _term(v) for k, v in job.substitutions.items()} or None
     result = run(store, job.query, substitutions=substitutions, default_graphs=job.default_graphs,
-                 named_graphs=job.named_graphs, union=job.union_default_graph)
+                 named_graphs=job.named_graphs, union=job.union_default_graph, base_iri=job.base_iri,
+                 functions=job.functions)
     return write(result, job.accept, max_rows=job.max_rows)
 
 

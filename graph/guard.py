@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from graph.errors import QueryRefused, QueryTooLarge
 from graph.namespaces import PREFIXES
 
-__all__ = ["Policy", "check_query"]
+__all__ = ["Policy", "QueryFacts", "check_query", "check_graph"]
 
 _TOKEN = re.compile(r'''
     (?P<comment>\#[^\n]*)
@@ -29,6 +29,14 @@ _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD"
 
 
 @dataclass(frozen=True)
+class QueryFacts:
+    """What the text of an accepted query says about how to run it."""
+
+    names_dataset: bool  # FROM or FROM NAMED: the union default graph is off
+    functions: frozenset[str]  # IRIs called as functions, for extension functions the engine lacks
+
+
+@dataclass(frozen=True)
 class Policy:
     """The limits a query must keep to."""
 
@@ -37,11 +45,10 @@ class Policy:
     allowed_hosts: frozenset[str] = frozenset()
 
 
-def check_query(query: str, policy: Policy, *, is_local_graph: Callable[[str], bool]) -> bool:
+def check_query(query: str, policy: Policy, *, is_local_graph: Callable[[str], bool]) -> QueryFacts:
     """Refuse a query that is too big, too deep, an update, or that would reach another host.
 
-    `is_local_graph(iri)` says whether a FROM graph is one of the store's own. Returns whether the
-    query names its own dataset (FROM or FROM NAMED), in which case the union default graph is off.
+    `is_local_graph(iri)` says whether a FROM graph is one of the store's own.
 
     Raises QueryTooLarge or QueryRefused with what to change.
     """
@@ -60,25 +67,34 @@ def check_query(query: str, policy: Policy, *, is_local_graph: Callable[[str], b
             depth -= 1
     prefixes = dict(PREFIXES)
     names_dataset = False
-    words = [(k, t) for k, t in tokens if k in ("word", "iri", "var", "other")]
-    for i, (kind, text) in enumerate(words):
+    functions: set[str] = set()
+    for i, (kind, text) in enumerate(tokens):
         keyword = text.upper() if kind == "word" else ""
-        if keyword == "PREFIX" and i + 2 < len(words) and words[i + 2][0] == "iri":
-            prefixes[words[i + 1][1].rstrip(":")] = words[i + 2][1][1:-1]
+        if kind in ("iri", "word") and i + 1 < len(tokens) and tokens[i + 1][1] == "(" and (kind == "iri" or ":" in text):
+            functions.add(_resolve(kind, text, prefixes))
+        if keyword == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
         elif keyword in _UPDATE_KEYWORDS:  # none of them is a keyword of the query grammar
             raise QueryRefused(f"{keyword} is an update; this endpoint is read-only and answers queries only")
         elif keyword == "SERVICE":
-            target = _next_target(words, i + 1, prefixes, skip="SILENT")
+            target = _next_target(tokens, i + 1, prefixes, skip="SILENT")
             if target is None or not _host_allowed(target, policy):
                 raise QueryRefused(f"SERVICE {target or '(a variable)'} is refused: remote calls go only to hosts on "
                                    "the allow-list (setting INNOGRAPH_ALLOWED_HOSTS), which is empty by default")
         elif keyword == "FROM":
             names_dataset = True
-            target = _next_target(words, i + 1, prefixes, skip="NAMED")
-            if target is None or not (is_local_graph(target) or _host_allowed(target, policy)):
-                raise QueryRefused(f"FROM {target} is refused: it is not a graph of this store, and remote graphs are "
-                                   "fetched only from hosts on the allow-list (INNOGRAPH_ALLOWED_HOSTS)")
-    return names_dataset
+            check_graph(_next_target(tokens, i + 1, prefixes, skip="NAMED"), policy, is_local_graph=is_local_graph)
+    return QueryFacts(names_dataset=names_dataset, functions=frozenset(functions))
+
+
+def check_graph(iri: str | None, policy: Policy, *, is_local_graph: Callable[[str], bool]) -> None:
+    """Refuse a dataset graph (FROM, default-graph-uri, …) that is neither the store's own nor on an allowed host.
+
+    Raises QueryRefused.
+    """
+    if iri is None or not (is_local_graph(iri) or _host_allowed(iri, policy)):
+        raise QueryRefused(f"the graph {iri} is refused: it is not a graph of this store, and remote graphs are "
+                           "fetched only from hosts on the allow-list (INNOGRAPH_ALLOWED_HOSTS)")
 
 
 def _next_target(words: list[tuple[str | None, str]], i: int, prefixes: dict[str, str], *, skip: str) -> str | None:
@@ -87,12 +103,15 @@ def _next_target(words: list[tuple[str | None, str]], i: int, prefixes: dict[str
     if i >= len(words):
         return None
     kind, text = words[i]
+    return _resolve(kind, text, prefixes) if kind == "iri" or (kind == "word" and ":" in text) else None
+
+
+def _resolve(kind: str | None, text: str, prefixes: dict[str, str]) -> str:
+    """The IRI an IRI token or a prefixed name stands for."""
     if kind == "iri":
         return text[1:-1]
-    if kind == "word" and ":" in text:
-        prefix, _, local = text.partition(":")
-        return prefixes.get(prefix, "") + local if prefix in prefixes else text
-    return None
+    prefix, _, local = text.partition(":")
+    return prefixes[prefix] + local if prefix in prefixes else text
 
 
 def _host_allowed(iri: str, policy: Policy) -> bool:

@@ -20,11 +20,14 @@ _GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIP
 
 
 def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
-        default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (), union: bool = True) -> Result:
+        default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (), union: bool = True,
+        base_iri: str | None = None, functions: frozenset[str] = frozenset()) -> Result:
     """Evaluate a SPARQL query; the project's prefixes are predeclared.
 
     The default graph is the union of the store's graphs unless `union` is off or the dataset is given
-    by `default_graphs` / `named_graphs` (IRIs of the store's named graphs).
+    by `default_graphs` / `named_graphs` (IRIs of the store's named graphs). Relative IRIs resolve
+    against `base_iri`. Of the `functions` a query calls, those the engine lacks evaluate to an
+    error, as SPARQL says of an unknown extension function, so they leave their variable unbound.
 
     Raises QueryError with the engine's message for a query that does not parse or cannot be evaluated
     (a parameter that is not projected, say).
@@ -32,13 +35,21 @@ def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.Name
     explicit = bool(default_graphs or named_graphs)
     try:
         return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=union and not explicit,
-                           substitutions=substitutions,
+                           substitutions=substitutions, base_iri=base_iri,
+                           custom_functions={ox.NamedNode(f): _unknown_function for f in functions if not f.startswith(_XSD)} or None,
                            default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
                            named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
     except SyntaxError as e:
         raise QueryError(f"the query does not parse: {e}") from e
     except (RuntimeError, ValueError, TypeError) as e:  # pyoxigraph's evaluation errors
         raise QueryError(f"the query cannot be evaluated: {e}") from e
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"  # the casts pyoxigraph implements
+
+
+def _unknown_function(*_: object) -> None:
+    return None
 
 
 def compact(term: object) -> str:
