@@ -19,8 +19,8 @@ __all__ = ["router", "get_service"]
 router = APIRouter()
 
 
-def get_service(request: Request) -> QueryService:
-    """The service the lifespan opened; tests swap it with dependency_overrides."""
+async def get_service(request: Request) -> QueryService:
+    """The service the lifespan opened (async: a plain function would be run in a thread pool on every request)."""
     return request.app.state.service  # type: ignore[no-any-return]
 
 

@@ -1,7 +1,7 @@
 """The named queries: one `.rq` file a question in graph/queries/, with typed parameters bound safely.
 
 A file starts with comment lines: the first states the question; each `# param ?name type example
-description` line declares a parameter, whose value is bound by substitution, never spliced
+description` line declares a parameter (an example with spaces is written in double quotes), whose value is bound by substitution, never spliced
 into the text. Types: iri, string, integer, decimal, date, year.
 """
 
@@ -19,7 +19,7 @@ from graph.namespaces import PREFIXES
 __all__ = ["Param", "NamedQuery", "catalogue", "named", "QUERIES_DIR"]
 
 QUERIES_DIR = Path(__file__).parent / "queries"
-_PARAM = re.compile(r"^#\s*param\s+\?(?P<name>\w+)\s+(?P<type>\w+)\s+(?P<example>\S+)\s*(?P<doc>.*)$")
+_PARAM = re.compile(r'^#\s*param\s+\?(?P<name>\w+)\s+(?P<type>\w+)\s+(?:"(?P<quoted>[^"]*)"|(?P<example>\S+))\s*(?P<doc>.*)$')
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -106,7 +106,8 @@ def _parse(path: Path) -> NamedQuery:
     if not comments:
         raise UnknownQuery(f"{path.name}: a named query starts with a comment line stating its question")
     params = tuple(
-        Param(name=m["name"], type=m["type"], example=m["example"], description=m["doc"].strip())
+        Param(name=m["name"], type=m["type"], example=m["quoted"] if m["quoted"] is not None else m["example"],
+              description=m["doc"].strip())
         for m in (_PARAM.match(line) for line in comments) if m
     )
     return NamedQuery(name=path.stem, question=comments[0].lstrip("# ").strip(), params=params, text=text)
