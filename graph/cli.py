@@ -97,7 +97,8 @@ def query(
         else:
             sparql = file.read_text(encoding="utf-8") if file is not None else text or ""
         result = run(open_store(store or settings.store_dir), sparql, substitutions=substitutions)
-        typer.echo(render(result, fmt))  # type: ignore[arg-type]
+        out = render(result, fmt)  # type: ignore[arg-type]
+        typer.echo(out, nl=not out.endswith("\n"))
     except InnographError as e:
         _fail(e)
 

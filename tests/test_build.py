@@ -100,3 +100,21 @@ def test_unsafe_inputs_are_refused_before_any_parser_sees_them(settings: Setting
     (data / name).write_text(content, encoding="utf-8")
     with pytest.raises(UnsafeInput, match=refusal):
         build(settings, data=(data,), store_dir=tmp_path / "store")
+
+
+def test_the_cli_runs_a_string_a_file_or_a_named_query(settings: Settings, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    build(settings, store_dir=store_dir)
+    text = _cli("query", "SELECT ?l WHERE { igr:shtp rdfs:label ?l } ORDER BY ?l", "--format", "csv", "--store", str(store_dir))
+    assert text.stdout.splitlines() == ["l", "Khu Công nghệ cao Thành phố Hồ Chí Minh", "Saigon Hi-Tech Park"]
+    query_file = tmp_path / "q.rq"
+    query_file.write_text("ASK { igr:c4ir-hcmc ig:category category:intermediary }", encoding="utf-8")
+    assert _cli("query", "--file", str(query_file), "--store", str(store_dir)).stdout.strip() == "true"
+    named = _cli("query", "--name", "person_posts", "--param", "person=igr:le-truong-duy", "--format", "json",
+                 "--store", str(store_dir))
+    bindings = json.loads(named.stdout)["results"]["bindings"]
+    assert {b["organisation"]["value"].rsplit("/", 1)[-1] for b in bindings} == {"c4ir-hcmc"}
+    missing = _cli("query", "--name", "person_posts", "--store", str(store_dir))
+    assert missing.returncode == 1 and "missing parameter(s) person" in missing.stderr
+    bad = _cli("query", "SELECT ?x WHERE {", "--store", str(store_dir))
+    assert bad.returncode == 1 and "does not parse" in bad.stderr
