@@ -1,6 +1,8 @@
 """What the routes share: the worker pool over the published store, the query policy, the store's graphs."""
 
 import json
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,7 +14,41 @@ from graph.results import Written
 from graph.settings import Settings
 from graph.store import Manifest, open_store, read_manifest
 
-__all__ = ["QueryService"]
+__all__ = ["QueryService", "ResultCache"]
+
+
+class ResultCache:
+    """Answers already written, least recently used dropped first, bounded in bytes.
+
+    The store a service opens never changes while it serves, so the same query, asked the same way,
+    has the same answer: it is written once.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self._entries: OrderedDict[Hashable, Written] = OrderedDict()
+        self._bytes = 0
+        self._max_bytes = max_bytes
+
+    @staticmethod
+    def key(job: Job) -> Hashable:
+        return (job.query, tuple(job.accept), job.max_rows, job.default_graphs, job.named_graphs,
+                tuple(sorted(job.substitutions.items())), job.base_iri)
+
+    def get(self, key: Hashable) -> Written | None:
+        written = self._entries.get(key)
+        if written is not None:
+            self._entries.move_to_end(key)
+        return written
+
+    def put(self, key: Hashable, written: Written) -> None:
+        size = len(written.body)
+        if size > self._max_bytes // 4:  # a very large answer would push out many small ones
+            return
+        self._entries[key] = written
+        self._bytes += size
+        while self._bytes > self._max_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self._bytes -= len(dropped.body)
 
 
 @dataclass
@@ -24,6 +60,7 @@ class QueryService:
     pool: QueryPool
     graphs: frozenset[str]
     manifest: Manifest | None
+    cache: ResultCache
 
     @classmethod
     async def start(cls, settings: Settings, store_dir: Path) -> "QueryService":
@@ -36,7 +73,8 @@ class QueryService:
         del store
         pool = QueryPool(store_dir, workers=settings.query_workers or None, timeout_s=settings.query_timeout_s)
         await pool.start()
-        return cls(settings=settings, store_dir=store_dir, pool=pool, graphs=graphs, manifest=read_manifest(store_dir))
+        return cls(settings=settings, store_dir=store_dir, pool=pool, graphs=graphs, manifest=read_manifest(store_dir),
+                   cache=ResultCache(settings.result_cache_mb * 1_000_000))
 
     @property
     def policy(self) -> Policy:
@@ -50,10 +88,16 @@ class QueryService:
         Raises QueryTooLarge or QueryRefused before it runs; QueryError, NotAcceptable, QueryTimeout
         or QueryCrashed from running it.
         """
+        key = ResultCache.key(job)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
         facts = check_query(job.query, self.policy, is_local_graph=self.graphs.__contains__)
         for graph in job.default_graphs + job.named_graphs:
             check_graph(graph, self.policy, is_local_graph=self.graphs.__contains__)
-        return await self.pool.run(replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions))
+        written = await self.pool.run(replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions))
+        self.cache.put(key, written)
+        return written
 
     async def select(self, query: str, **params: Term) -> list[dict[str, dict[str, str]]]:
         """The rows of a SELECT, each variable bound to its SPARQL JSON term (type, value, xml:lang, datatype).

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(default=10.0, gt=0)
     query_workers: int = Field(default=0, ge=0, description="query processes; 0 means one per core")
     max_rows: int = Field(default=10_000, ge=1)
+    result_cache_mb: int = Field(default=64, ge=0, description="answers kept in memory; 0 turns the cache off")
     max_query_bytes: int = Field(default=100_000, ge=100)
     max_query_depth: int = Field(default=64, ge=4)
     allowed_hosts: frozenset[str] = Field(default=frozenset(), description="hosts SERVICE and remote FROM may reach")
