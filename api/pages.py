@@ -68,19 +68,21 @@ def compact_iri(iri: str) -> str:
 
 
 @router.get("/", response_class=HTMLResponse, summary="Home and query page")
-def home(request: Request, lang: Lang = "vi") -> HTMLResponse:
-    """The query page: an editor, the example questions of the catalogue, a results table, downloads in every format."""
+def home(request: Request, lang: Lang = "vi",
+         query: Annotated[str | None, Query(max_length=100_000, description="A query to show and run at once (a link to share).")] = None) -> HTMLResponse:
+    """The query page: an editor, the example questions of the catalogue, a results table, downloads in every format.
+    With `query`, the page opens with that query and runs it."""
     service: QueryService = request.app.state.service
     queries = list(catalogue().values())
     manifest = service.manifest
     line = (f"{manifest.triples} triples, {manifest.facts} facts, {manifest.sources} sources · built {manifest.built_at}"
             if manifest else "")
-    default = queries[0].text if queries else "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 20"
+    default = query or (queries[0].text if queries else "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 20")
     examples = [{"name": q.name, "question": q.question,
                  "query_string": ("?" + urlencode(q.example)) if q.params else ""} for q in queries]
     return templates.TemplateResponse(request, "home.html", {
         "lang": lang, "examples": examples, "example_texts": [q.text for q in queries], "default_query": default,
-        "manifest_line": line, "base": BASE})
+        "manifest_line": line, "base": BASE, "run_at_once": query is not None})
 
 
 @router.get("/search", summary="Search labels in Vietnamese and English", responses=ERROR_RESPONSES)

@@ -112,3 +112,12 @@ def test_a_hostile_label_shows_as_text_on_every_page(hostile_base: str, path: st
     assert "<img src=x" not in page.text
     if path != "/":
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text or "&#34; onmouseover=&#34;alert(1)" in page.text
+
+
+def test_a_link_to_the_query_page_carries_its_query(base: str) -> None:
+    query = 'SELECT ?label WHERE { igr:shtp rdfs:label ?label FILTER(lang(?label) = "vi") }'
+    page = httpx.get(f"{base}/", params={"query": query})
+    assert page.status_code == 200
+    assert "igr:shtp rdfs:label ?label FILTER(lang(?label) = &#34;vi&#34;)" in page.text  # in the editor, escaped
+    assert 'getElementById("query-form").requestSubmit()' in page.text  # and run when the page opens
+    assert "requestSubmit()" not in httpx.get(f"{base}/").text
