@@ -4,14 +4,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from graph.errors import (InnographError, NotAcceptable, ParameterError, QueryCrashed, QueryError, QueryRefused,
-                          QueryTimeout, QueryTooLarge, StoreMissing, UnknownQuery)
+                          QueryTimeout, QueryTooLarge, StoreError, UnknownQuery)
 
 __all__ = ["STATUS", "install", "ERROR_RESPONSES"]
 
 # Most specific first: the first class an error is an instance of gives its status.
 STATUS: list[tuple[type[InnographError], int]] = [
     (UnknownQuery, 404), (ParameterError, 400), (QueryRefused, 403), (QueryTooLarge, 400),
-    (NotAcceptable, 406), (QueryTimeout, 503), (QueryCrashed, 500), (QueryError, 400), (StoreMissing, 503),
+    (NotAcceptable, 406), (QueryTimeout, 503), (QueryCrashed, 500), (QueryError, 400), (StoreError, 503),
 ]
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {

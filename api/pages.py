@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -62,8 +63,6 @@ def _show(term: dict[str, str]) -> str:
 
 
 def compact_iri(iri: str) -> str:
-    import pyoxigraph as ox
-
     return compact(ox.NamedNode(iri))
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "InnographError", "InputError", "UnsafeInput", "ValidationFailed", "Violation",
-    "StoreMissing", "QueryError", "UnknownQuery", "ParameterError",
+    "StoreError", "StoreMissing", "QueryError", "UnknownQuery", "ParameterError",
     "QueryRefused", "QueryTooLarge", "NotAcceptable", "QueryTimeout", "QueryCrashed",
 ]
 
@@ -45,7 +45,11 @@ class ValidationFailed(InnographError):
         super().__init__(f"{len(violations)} violation(s):\n{lines}{more}")
 
 
-class StoreMissing(InnographError):
+class StoreError(InnographError):
+    """The store folder is not as `innograph build` leaves it."""
+
+
+class StoreMissing(StoreError):
     """No built store where one was expected."""
 
 

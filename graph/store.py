@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.errors import StoreMissing
+from graph.errors import StoreError, StoreMissing
 
 __all__ = ["Manifest", "open_store", "read_manifest", "new_build_dir", "publish", "discard"]
 
@@ -73,7 +73,7 @@ def publish(store_dir: Path, build_dir: Path, manifest: Manifest) -> None:
     """Write the manifest and switch `store_dir` to the new build in one atomic rename."""
     (build_dir / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
     if store_dir.exists() and not store_dir.is_symlink():
-        raise StoreMissing(f"{store_dir}: exists and is not a link made by `innograph build`; move it away")
+        raise StoreError(f"{store_dir}: exists and is not a link made by `innograph build`; move it away")
     link = store_dir.with_name(store_dir.name + ".new")
     if link.is_symlink():
         link.unlink()
