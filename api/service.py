@@ -71,7 +71,7 @@ class QueryService:
         store = open_store(store_dir)
         graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         del store
-        pool = QueryPool(store_dir, workers=settings.query_workers or None, timeout_s=settings.query_timeout_s)
+        pool = QueryPool(store_dir, workers=settings.query_workers or None, timeout_s=settings.query_timeout_s, engine=settings.engine)
         await pool.start()
         return cls(settings=settings, store_dir=store_dir, pool=pool, graphs=graphs, manifest=read_manifest(store_dir),
                    cache=ResultCache(settings.result_cache_mb * 1_000_000))

@@ -1,13 +1,15 @@
 """The one settings object (environment prefix INNOGRAPH_), read once and passed down."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "PROJECT_ROOT"]
+__all__ = ["Settings", "PROJECT_ROOT", "Engine"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+Engine = Literal["oxigraph", "rdflib"]
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,7 @@ class Settings(BaseSettings):
     max_query_bytes: int = Field(default=100_000, ge=100)
     max_query_depth: int = Field(default=64, ge=4)
     allowed_hosts: frozenset[str] = Field(default=frozenset(), description="hosts SERVICE and remote FROM may reach")
+    engine: Engine = Field(default="oxigraph", description="what the query workers run queries with; rdflib is for comparison only")
 
     @property
     def shapes_file(self) -> Path:

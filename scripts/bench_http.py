@@ -1,0 +1,454 @@
+"""Load-test the SPARQL service over HTTP, with pyoxigraph and with rdflib behind the same app.
+
+    python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10] [--engines oxigraph,rdflib]
+
+For each engine it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
+for each benchmark query runs a closed loop of 8 concurrent keep-alive clients for a fixed time and
+prints requests per second, p50 and p99 latency, errors, and where the CPU went: milliseconds of
+CPU per request in the server's main process (uvicorn, FastAPI, IPC), in its query workers (query
+and result writing) and in the load client. The queries: partners of one organisation, partnerships
+per sector, a label search, a two-hop neighbourhood, and every named query in graph/queries with
+its example parameters. Then the ratio of the two engines' throughput.
+
+The load comes from wrk when it is installed (`apt-get install wrk`; one C thread drives all the
+connections), otherwise from Python client processes (http.client, one keep-alive connection a
+thread). The result cache is off unless --cache is given: with it every request after the first is
+a cache hit, which measures HTTP alone. Everything stays on 127.0.0.1; the server is stopped at the
+end, on an error and on Ctrl-C.
+
+With --build, the store is first built from the generated folder (scripts/generate.py) and the
+ontology: `python -m graph build --data ontology --data DIR --store OUT`, with the quotes read
+against DIR/sources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from shutil import which
+from urllib.parse import quote, urlencode
+
+PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from graph.catalogue import catalogue  # noqa: E402
+
+JSON = "application/sparql-results+json"
+
+# The four ad-hoc queries of DESIGN.md §3, written against the generated graph.
+ADHOC: dict[str, str] = {
+    "partners": """SELECT ?partner ?label ?fact WHERE {
+  ?fact ig:party igr:c4ir-hcmc , ?partner . FILTER (?partner != igr:c4ir-hcmc)
+  OPTIONAL { ?partner rdfs:label ?label FILTER (LANG(?label) = "en") }
+} ORDER BY ?partner ?fact""",
+    "partnerships-per-sector": """SELECT ?sector ?label (COUNT(DISTINCT ?fact) AS ?partnerships) WHERE {
+  ?fact ig:party ?actor ; ig:sector ?sector .
+  ?sector skos:prefLabel ?label FILTER (LANG(?label) = "en")
+} GROUP BY ?sector ?label ORDER BY DESC(?partnerships)""",
+    "label-search": """SELECT ?resource ?label WHERE {
+  ?resource skos:hiddenLabel ?hidden FILTER (CONTAINS(?hidden, "cong nghe"))
+  OPTIONAL { ?resource rdfs:label ?label FILTER (LANG(?label) = "vi") }
+}""",
+    "two-hop": """SELECT DISTINCT ?node WHERE {
+  { igr:c4ir-hcmc ?p ?x } UNION { ?x ?p igr:c4ir-hcmc }
+  FILTER (isIRI(?x) && STRSTARTS(STR(?x), STR(igr:)))
+  { ?x ?q ?node } UNION { ?node ?q ?x }
+  FILTER (isIRI(?node) && STRSTARTS(STR(?node), STR(igr:)) && ?node != igr:c4ir-hcmc)
+}""",
+}
+
+
+@dataclass(frozen=True)
+class Bench:
+    name: str
+    path: str  # path and query string
+    accept: str = JSON
+
+
+def benches(only: str | None) -> list[Bench]:
+    found = [Bench(name, "/sparql?" + urlencode({"query": text})) for name, text in ADHOC.items()]
+    for q in catalogue().values():
+        params = {**q.example, "format": "json"}
+        found.append(Bench(f"q:{q.name}", f"/queries/{quote(q.name)}?" + urlencode(params)))
+    return [b for b in found if not only or re.search(only, b.name)]
+
+
+@dataclass
+class Result:
+    engine: str
+    query: str
+    rows: str
+    bytes: int
+    requests: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    main_ms: float  # server main process CPU per request
+    workers_ms: float  # query workers' CPU per request
+    client_ms: float  # load client's CPU per request
+    note: str = ""
+
+
+# ----------------------------------------------------------------------------------------------
+# CPU accounting from /proc
+# ----------------------------------------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds) of a process, or None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def cpu_of_tree(root: int) -> tuple[float, float]:
+    """CPU seconds used so far by a process and by all of its descendants."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            found = _stat(int(entry))
+            if found:
+                parents[int(entry)], cpu[int(entry)] = found
+    descendants, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - descendants
+        descendants |= frontier
+    return cpu.get(root, 0.0), sum(cpu[p] for p in descendants)
+
+
+# ----------------------------------------------------------------------------------------------
+# Load clients
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Load:
+    requests: int
+    ok: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    client_cpu_s: float
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * _UNITS[unit]
+
+
+def run_wrk(url: str, accept: str, *, connections: int, duration: float, timeout: float, threads: int) -> Load:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", f"--timeout={timeout:g}s", "--latency",
+               "-H", f"Accept: {accept}", url]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out, _ = process.communicate(timeout=duration + timeout + 30)
+    usage = _children_cpu()
+    requests = int(re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", out).group(1))  # type: ignore[union-attr]
+    seconds = _ms(re.search(r"requests in ([\d.]+(?:us|ms|s|m))", out).group(1)) / 1000  # type: ignore[union-attr]
+    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    socket_errors = sum(int(x) for x in m.groups()) if (
+        m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)) else 0
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M) if requests > non2xx else None
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M) if requests > non2xx else None
+    return Load(requests=requests, ok=requests - non2xx, errors=non2xx + socket_errors, seconds=seconds,
+                p50_ms=_ms(p50.group(1)) if p50 else float("nan"), p99_ms=_ms(p99.group(1)) if p99 else float("nan"),
+                client_cpu_s=usage)
+
+
+_last_children_cpu = [0.0]
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes since the last call."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = usage.ru_utime + usage.ru_stime
+    used, _last_children_cpu[0] = total - _last_children_cpu[0], total
+    return used
+
+
+def _client_process(host: str, port: int, path: str, accept: str, threads: int, duration: float,
+                    timeout: float) -> tuple[list[float], int, float]:
+    """Closed-loop keep-alive GETs from `threads` threads; latencies (s), errors, CPU seconds of this process."""
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    errors = [0] * threads
+    start = time.monotonic()
+    deadline = start + duration
+
+    def loop(k: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        while time.monotonic() < deadline:
+            began = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept": accept})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[k] += 1
+                    continue
+            except (OSError, http.client.HTTPException):
+                errors[k] += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=timeout)
+                continue
+            latencies[k].append(time.perf_counter() - began)
+        conn.close()
+
+    workers = [threading.Thread(target=loop, args=(k,)) for k in range(threads)]
+    cpu0 = time.process_time()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return [x for per in latencies for x in per], sum(errors), time.process_time() - cpu0
+
+
+def run_python(host: str, port: int, path: str, accept: str, *, connections: int, duration: float, timeout: float,
+               processes: int) -> Load:
+    per = [connections // processes + (1 if k < connections % processes else 0) for k in range(processes)]
+    started = time.monotonic()
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        parts = list(pool.map(_client_process, *zip(*[(host, port, path, accept, n, duration, timeout) for n in per if n])))
+    seconds = time.monotonic() - started
+    latencies = sorted(x for part in parts for x in part[0])
+    errors = sum(p[1] for p in parts)
+
+    def pct(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")
+
+    return Load(requests=len(latencies) + errors, ok=len(latencies), errors=errors, seconds=min(seconds, duration + timeout),
+                p50_ms=pct(0.5), p99_ms=pct(0.99), client_cpu_s=sum(p[2] for p in parts))
+
+
+# ----------------------------------------------------------------------------------------------
+# The server
+# ----------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """`python -m graph serve` in a session of its own, stopped (with its workers) on exit."""
+
+    def __init__(self, store: Path, port: int, env: dict[str, str], log: Path) -> None:
+        self.port = port
+        self._log = open(log, "wb")
+        self.process = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--store", str(store), "--port", str(port)],
+                                        cwd=PROJECT, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+
+    def wait_ready(self, timeout: float) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with status {self.process.returncode}; see {self._log.name}")
+            try:
+                status, _, _ = get("127.0.0.1", self.port, "/sparql", "text/turtle", timeout=2)
+                if status == 200:
+                    return time.monotonic() - started
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"the server did not answer within {timeout:g} s; see {self._log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        try:  # workers left behind by a server that did not stop cleanly: same session, same group
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._log.close()
+
+
+def drain(port: int, *, timeout: float) -> float:
+    """Seconds until a trivial query is answered: how long the server stayed busy with queued requests."""
+    started = time.monotonic()
+    try:
+        get("127.0.0.1", port, "/sparql?" + urlencode({"query": "ASK {}"}), JSON, timeout=timeout)
+    except OSError:
+        pass
+    return time.monotonic() - started
+
+
+def get(host: str, port: int, path: str, accept: str, *, timeout: float) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Accept": accept})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# Main
+# ----------------------------------------------------------------------------------------------
+
+def build(data: Path, store: Path) -> None:
+    env = dict(os.environ)
+    if (data / "sources").is_dir():
+        env["INNOGRAPH_SEEDS_DIR"] = str(data / "sources")
+    command = [sys.executable, "-m", "graph", "build", "--data", str(PROJECT / "ontology"), "--data", str(data),
+               "--store", str(store)]
+    print("$", " ".join(command), flush=True)
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
+    print((done.stdout + done.stderr).strip())
+    if done.returncode:
+        raise SystemExit(f"the build failed ({done.returncode})")
+    print(f"build: {time.monotonic() - started:.1f} s", flush=True)
+
+
+HEADER = (f"{'engine':8} {'query':28} {'rows':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+          f"{'main ms':>8} {'work ms':>8} {'client ms':>9}")
+
+
+def line(r: Result) -> str:
+    return (f"{r.engine:8} {r.query:28} {r.rows:>6} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.errors:6d} "
+            f"{r.main_ms:8.2f} {r.workers_ms:8.2f} {r.client_ms:9.3f}" + (f"  {r.note}" if r.note else ""))
+
+
+def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], logdir: Path) -> list[Result]:
+    port = args.port or free_port()
+    env = {"INNOGRAPH_ENGINE": engine, "INNOGRAPH_QUERY_TIMEOUT_S": str(args.query_timeout)}
+    if not args.cache:
+        env["INNOGRAPH_RESULT_CACHE_MB"] = "0"
+    if args.workers:
+        env["INNOGRAPH_QUERY_WORKERS"] = str(args.workers)
+    server = Server(args.store, port, env, logdir / f"serve-{engine}.log")
+    results = []
+    try:
+        ready = server.wait_ready(args.start_timeout)
+        print(f"\n{engine}: serving {args.store} on 127.0.0.1:{port} after {ready:.1f} s "
+              f"(cache {'on' if args.cache else 'off'}, client {args.client_used})", flush=True)
+        print(HEADER, flush=True)
+        timeout = args.query_timeout + 5
+        for bench in queries:
+            try:
+                status, headers, body = get("127.0.0.1", port, bench.path, bench.accept, timeout=timeout)
+            except OSError as e:
+                status, headers, body = 0, {}, str(e).encode()
+            rows = headers.get("x-innograph-rows", "-")
+            note = "" if status == 200 else f"probe: HTTP {status} {body[:80]!r}"
+            main0, workers0 = cpu_of_tree(server.process.pid)
+            _children_cpu()
+            if args.client_used == "wrk":
+                load = run_wrk(f"http://127.0.0.1:{port}{bench.path}", bench.accept, connections=args.connections,
+                               duration=args.duration, timeout=timeout, threads=args.wrk_threads)
+            else:
+                load = run_python("127.0.0.1", port, bench.path, bench.accept, connections=args.connections,
+                                  duration=args.duration, timeout=timeout, processes=args.client_processes)
+            main1, workers1 = cpu_of_tree(server.process.pid)
+            # Requests still queued when the load stopped go on running (the server does not drop the jobs of
+            # clients that went away); wait until a trivial query gets through, so that the next query starts on an
+            # idle server. Its CPU is not counted above.
+            drained = drain(port, timeout=args.drain_timeout)
+            if drained > 1.0:
+                note = (note + "; " if note else "") + f"server busy {drained:.0f} s after the load"
+            per = max(load.requests, 1)
+            workers_ms = (workers1 - workers0) * 1000 / per
+            if workers_ms < 0:  # a worker was killed at the time limit: its CPU left the process tree
+                workers_ms = float("nan")
+                note = (note + "; " if note else "") + "workers replaced"
+            result = Result(engine=engine, query=bench.name, rows=rows, bytes=len(body), requests=load.requests,
+                            rps=load.ok / load.seconds if load.seconds else 0.0, p50_ms=load.p50_ms, p99_ms=load.p99_ms,
+                            errors=load.errors, main_ms=(main1 - main0) * 1000 / per,
+                            workers_ms=workers_ms, client_ms=load.client_cpu_s * 1000 / per, note=note)
+            results.append(result)
+            print(line(result), flush=True)
+    finally:
+        server.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, required=True, help="the store to serve (built here with --build)")
+    parser.add_argument("--data", type=Path, help="a folder written by scripts/generate.py, for --build")
+    parser.add_argument("--build", action="store_true", help="build the store from --data and the ontology first")
+    parser.add_argument("--engines", default="oxigraph,rdflib", help="comma-separated: oxigraph, rdflib")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per query (default 10)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive clients (default 8)")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--workers", type=int, default=0, help="INNOGRAPH_QUERY_WORKERS (default: one per core)")
+    parser.add_argument("--query-timeout", type=float, default=10.0, help="INNOGRAPH_QUERY_TIMEOUT_S (default 10)")
+    parser.add_argument("--start-timeout", type=float, default=300.0, help="seconds to wait for the server to answer")
+    parser.add_argument("--drain-timeout", type=float, default=600.0,
+                        help="seconds to wait, after each load, for requests still queued in the server")
+    parser.add_argument("--cache", action="store_true", help="leave the result cache on (every repeat is a cache hit)")
+    parser.add_argument("--only", help="a regular expression: run only the queries whose names match")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto", help="load client (default: wrk if present)")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--client-processes", type=int, default=2, help="Python client processes (default 2)")
+    parser.add_argument("--json", type=Path, help="also write every result to this JSON file")
+    args = parser.parse_args()
+    args.client_used = ("wrk" if which("wrk") else "python") if args.client == "auto" else args.client
+    if args.client_used == "wrk" and not which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk); use --client python")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the server is stopped in `finally`
+
+    if args.build:
+        if args.data is None:
+            raise SystemExit("--build needs --data")
+        build(args.data, args.store)
+    queries = benches(args.only)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="innograph-bench-") as logs:
+        for engine in engines:
+            results += bench_engine(engine, args, queries, Path(logs))
+
+    if len(engines) > 1:
+        base, other = engines[0], engines[1]
+        by = {(r.engine, r.query): r for r in results}
+        print(f"\n{'query':28} {base + ' req/s':>15} {other + ' req/s':>15} {'ratio':>8}")
+        ratios = []
+        for bench in queries:
+            a, b = by.get((base, bench.name)), by.get((other, bench.name))
+            if a is None or b is None:
+                continue
+            ratio = a.rps / b.rps if b.rps else float("inf")
+            if b.rps and a.rps:
+                ratios.append(ratio)
+            print(f"{bench.name:28} {a.rps:15.1f} {b.rps:15.1f} {ratio:8.1f}" + ("  (no successful request)" if not b.rps else ""))
+        if ratios:
+            print(f"{'geometric mean':28} {'':15} {'':15} {statistics.geometric_mean(ratios):8.1f}")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
+
+
+if __name__ == "__main__":
+    main()
