@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -113,6 +114,7 @@ def _parse(path: Path) -> NamedQuery:
     return NamedQuery(name=path.stem, question=comments[0].lstrip("# ").strip(), params=params, text=text)
 
 
+@cache  # the queries ship with the code: read once a process, not on every request
 def catalogue(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
     """Every named query in the folder, by name."""
     return {q.name: q for q in (_parse(p) for p in sorted(folder.glob("*.rq")))}
