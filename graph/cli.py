@@ -14,6 +14,8 @@ app = typer.Typer(help="innograph: the knowledge graph of an innovation ecosyste
                   add_completion=False, pretty_exceptions_enable=False)
 ingest_app = typer.Typer(help="Curators' tools for adding facts to graph/data.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+network_app = typer.Typer(help="The collaboration network: report, exports.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
 
 DataOption = Annotated[Optional[list[Path]], typer.Option("--data", help="A folder of RDF files to use instead of ontology/ and graph/data/ (repeatable).")]
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="The store folder (default: settings' store_dir).")]
@@ -132,6 +134,82 @@ def ingest_quote(source: Path, quote: str,
     except QuoteNotFound as e:
         typer.echo(f"error: {source}: {e}", err=True)
         raise typer.Exit(1)
+
+
+SectorOption = Annotated[Optional[list[str]], typer.Option("--sector", help="Keep ties about this sector or a narrower one (repeatable): semiconductors, sector:ai, or an IRI.")]
+CategoryOption = Annotated[Optional[list[str]], typer.Option("--category", help="Keep actors of this category (repeatable): government, industry, academia, intermediary, international, media, person.")]
+AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Leave out ties dated after this day (YYYY-MM-DD); undated ties stay.")]
+SourceOption = Annotated[Optional[list[str]], typer.Option("--source", help="Keep ties quoted from this source file (repeatable).")]
+RelationOption = Annotated[Optional[list[str]], typer.Option("--relation", help="Keep ties of this kind (repeatable; default every kind but shared-sector).")]
+EgoOption = Annotated[Optional[str], typer.Option("--ego", help="Only the actors within --hops ties of this one (IRI, slug or label).")]
+HopsOption = Annotated[int, typer.Option("--hops", min=1, help="How far the ego network reaches.")]
+
+
+def _network_view(store: Optional[Path], sector: Optional[list[str]], category: Optional[list[str]], as_of: Optional[str],
+                  source: Optional[list[str]], relation: Optional[list[str]], ego: Optional[str], hops: int):  # type: ignore[no-untyped-def]
+    from graph import network as nw
+    from graph.store import open_store
+
+    filters = nw.Filters.parse(sectors=sector or (), categories=category or (), as_of=as_of, sources=source or (),
+                               relations=relation or ())
+    net = nw.project(open_store(store or Settings().store_dir), shared_sectors="shared-sector" in filters.relations)
+    graph = nw.view(net, filters)
+    if ego:
+        graph = nw.ego(graph, nw.find_actor(net.graph, ego), hops)
+    return net, graph
+
+
+@network_app.command("report")
+def network_report(store: StoreOption = None, sector: SectorOption = None, category: CategoryOption = None,
+                   as_of: AsOfOption = None, source: SourceOption = None, relation: RelationOption = None,
+                   ego: EgoOption = None, hops: HopsOption = 1,
+                   lang: Annotated[str, typer.Option(help="Language of the table's names and sentences: vi or en.")] = "vi",
+                   json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write every metric and sentence, vi and en, to this JSON file.")] = None) -> None:
+    """Print each actor's degree, weighted degree, betweenness, PageRank, community and brokerage, and its position in words."""
+    import json
+
+    from graph import network as nw
+
+    if lang not in ("vi", "en"):
+        raise typer.BadParameter("--lang is vi or en")
+    try:
+        net, graph = _network_view(store, sector, category, as_of, source, relation, ego, hops)
+        rows, metrics = nw.report(net, graph)
+    except InnographError as e:
+        _fail(e)
+        return
+    typer.echo(f"{'actor':40} {'category':13} {'deg':>4} {'wdeg':>5} {'betweenness':>11} {'pagerank':>8} {'comm':>4} {'broker':>6}")
+    for r in rows:
+        typer.echo(f"{r['label_' + lang][:40]:40} {r['category']:13} {r['degree']:4} {r['weighted_degree']:5} "
+                   f"{r['betweenness']:11.4f} {r['pagerank']:8.4f} {r['community']:4} {r['brokerage']:6}")
+    typer.echo("")
+    for r in rows:
+        typer.echo(r["position_" + lang])
+    if json_out:
+        json_out.write_text(json.dumps({"actors": rows, "communities": metrics.communities,
+                                        "betweenness_sample": metrics.betweenness_k}, ensure_ascii=False, indent=1),
+                            encoding="utf-8")
+
+
+@network_app.command("export")
+def network_export(out: Annotated[Path, typer.Argument(help="The file to write; its format from --format or its suffix (.gexf, .graphml, .json).")],
+                   store: StoreOption = None, sector: SectorOption = None, category: CategoryOption = None,
+                   as_of: AsOfOption = None, source: SourceOption = None, relation: RelationOption = None,
+                   ego: EgoOption = None, hops: HopsOption = 1,
+                   fmt: Annotated[Optional[str], typer.Option("--format", help="gexf, graphml or json.")] = None) -> None:
+    """Write the (filtered) network as GEXF with dates for Gephi's timeline, GraphML, or node-link JSON."""
+    from graph import network as nw
+
+    try:
+        _, graph = _network_view(store, sector, category, as_of, source, relation, ego, hops)
+        body = nw.export(graph, fmt or out.suffix.lstrip("."))
+    except InnographError as e:
+        _fail(e)
+        return
+    partial = out.with_name(out.name + ".partial")  # a failed write never leaves half a file under the real name
+    partial.write_bytes(body)
+    partial.replace(out)
+    typer.echo(f"wrote {out}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} ties")
 
 
 @app.command()

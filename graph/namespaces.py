@@ -70,6 +70,7 @@ class IG(DefinedNamespace):
     inferredProperty: URIRef
     inferredValue: URIRef
     manages: URIRef
+    partnerLocality: URIRef
     represents: URIRef
 
 

@@ -595,6 +595,8 @@ EXPECTED: dict[str, list[Case]] = {
               for p in ("hcmc", "binh-duong", "dong-nai", "ba-ria-vung-tau", "tay-ninh", "binh-phuoc")),
             *(("igr:inference-southeast-region-provinces", "igr:southeast-region", "schema:containsPlace", f"igr:{p}")
               for p in ("dong-nai", "ba-ria-vung-tau", "tay-ninh", "binh-phuoc")),
+            *(("igr:inference-hcmc-partner-localities", "igr:ho-chi-minh-city", "ig:partnerLocality", f"igr:{c}")
+              for c in ("torino", "porto", "san-francisco")),
         ]),
     ],
     "inference_about": [

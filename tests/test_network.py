@@ -1,0 +1,217 @@
+"""The collaboration network projected from the seed graph: the ties the articles state, filters, ego
+networks, metrics and sentences, exports that NetworkX reads back, and the `innograph network` command."""
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from graph import network as nw
+from graph.errors import ParameterError
+from graph.namespaces import PREFIXES
+from graph.settings import Settings
+
+IGR = PREFIXES["igr"]
+C4IR, HCMC, TORINO = IGR + "c4ir-hcmc", IGR + "ho-chi-minh-city", IGR + "torino"
+CONSULATES = [IGR + f"consulate-general-{c}" for c in ("japan", "south-korea", "united-states")]
+MEETING = IGR + "event-c4ir-hcmc-consuls-general-meeting"
+SOUTHEAST_DOSTS = [IGR + f"{p}-department-of-science-and-technology"
+                   for p in ("hcmc", "binh-duong", "dong-nai", "ba-ria-vung-tau", "tay-ninh", "binh-phuoc")]
+AGREEMENT_2023 = IGR + "agreement-southeast-technology-exchange-data-sharing-2023"
+
+
+@pytest.fixture(scope="module")
+def network(store: ox.Store) -> nw.Network:
+    return nw.project(store)
+
+
+def ties(graph: nx.MultiGraph, a: str, b: str) -> list[dict]:
+    return list(graph.get_edge_data(a, b, default={}).values())
+
+
+def test_c4ir_is_tied_to_each_consulate_through_the_14_april_meeting(network: nw.Network, seeds: dict[str, str]) -> None:
+    for consulate in CONSULATES:
+        meeting = [t for t in ties(network.graph, C4IR, consulate) if t["fact"] == MEETING]
+        assert len(meeting) == 1, consulate
+        tie = meeting[0]
+        assert tie["kind"] == "co-participation"
+        assert tie["roles"] == {C4IR: "host", consulate: "delegate"}
+        assert tie["date"] == "--04-14"  # the article gives no year ...
+        assert tie["start"] == "2025-04-14" and tie["date_inferred"]  # ... the curator's inferred one is marked
+        file, quote, start = tie["sources"][0]
+        assert seeds[file][start:start + len(quote)] == quote and "14/4" in quote
+        assert not tie["inferred"]
+
+
+def test_the_partner_cities_of_the_mayors_conference_are_inferred_ties_of_hcmc(network: nw.Network) -> None:
+    for city in ("torino", "porto", "san-francisco"):
+        partner = [t for t in ties(network.graph, HCMC, IGR + city) if t["kind"] == "partner-city"]
+        assert len(partner) == 1, city
+        assert partner[0]["inferred"] and partner[0]["fact"] == IGR + "inference-hcmc-partner-localities"
+        assert any("37 địa phương quốc tế có quan hệ hợp tác hữu nghị" in quote for _, quote, _ in partner[0]["sources"])
+        met = [t for t in ties(network.graph, HCMC, IGR + city) if t["kind"] == "co-participation"]
+        assert met and met[0]["start"] == "2024-09-24" and not met[0]["inferred"]
+    # partner cities are partners of HCMC, not of each other
+    assert not [t for t in ties(network.graph, TORINO, IGR + "porto") if t["kind"] == "partner-city"]
+
+
+def test_the_provincial_departments_are_the_parties_of_the_2023_agreement(network: nw.Network) -> None:
+    for a in SOUTHEAST_DOSTS:
+        for b in SOUTHEAST_DOSTS:
+            if a < b:
+                agreement = [t for t in ties(network.graph, a, b) if t["fact"] == AGREEMENT_2023]
+                assert len(agreement) == 1, (a, b)
+                assert agreement[0]["kind"] == "agreement" and agreement[0]["status"] == "signed"
+                assert agreement[0]["date"] == "2023-11-17"
+                assert agreement[0]["inferred"]  # the article names no department: the membership is inferred
+        member = [t for t in ties(network.graph, a, IGR + "southeast-departments-of-science-and-technology")
+                  if t["kind"] == "membership"]
+        assert member and member[0]["inferred"]
+
+
+def test_every_tie_has_a_fact_and_a_quote_from_a_seed(network: nw.Network, seeds: dict[str, str]) -> None:
+    assert network.graph.number_of_edges() > 200
+    for a, b, tie in network.graph.edges(data=True):
+        assert tie["kind"] in nw.RELATIONS
+        assert tie["sources"], (a, b, tie["fact"])
+        for file, quote, start in tie["sources"]:
+            assert seeds[file][start:start + len(quote)] == quote
+    for node, data in network.graph.nodes(data=True):
+        assert data["label_vi"] and data["label_en"] and data["category"], node
+
+
+def test_filters_keep_what_they_say(network: nw.Network) -> None:
+    before_2024 = nw.view(network, nw.Filters(as_of=date(2023, 12, 31)))
+    assert before_2024.has_edge(SOUTHEAST_DOSTS[0], SOUTHEAST_DOSTS[1])
+    # the Mayors' Conference was on 24 September 2024; the undated partnership stays
+    assert {t["kind"] for t in ties(before_2024, HCMC, TORINO)} == {"partner-city"}
+    assert all(not t["start"] or t["start"] <= "2023-12-31" for _, _, t in before_2024.edges(data=True))
+
+    semiconductors = nw.view(network, nw.Filters.parse(sectors=["semiconductors"]))
+    assert semiconductors.number_of_edges() > 0
+    for _, _, tie in semiconductors.edges(data=True):
+        assert any(s == PREFIXES["sector"] + "semiconductors" or PREFIXES["sector"] + "semiconductors" in network.broader.get(s, ())
+                   for s in tie["sectors"])
+
+    international = nw.view(network, nw.Filters.parse(categories=["international"]))
+    assert {d["category"] for _, d in international.nodes(data=True)} == {"international"}
+
+    one_source = nw.view(network, nw.Filters.parse(sources=["004_fdba76f455c76230.txt"]))
+    assert one_source.has_edge(C4IR, CONSULATES[0]) and not one_source.has_edge(HCMC, TORINO)
+    assert all("004_fdba76f455c76230.txt" in {s[0] for s in t["sources"]} for _, _, t in one_source.edges(data=True))
+
+    proposals = nw.view(network, nw.Filters.parse(relations=["proposal"]))
+    assert {t["kind"] for _, _, t in proposals.edges(data=True)} == {"proposal"}
+    assert "shared-sector" not in {t["kind"] for _, _, t in nw.view(network, nw.Filters()).edges(data=True)}
+    assert "shared-sector" in {t["kind"] for _, _, t in nw.view(network, nw.Filters.parse(relations=["shared-sector"])).edges(data=True)}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"categories": ["ministries"]}, "unknown category ministries"),
+    ({"as_of": "24/9/2024"}, "YYYY-MM-DD"),
+    ({"relations": ["friendship"]}, "unknown relation(s) friendship"),
+])
+def test_a_wrong_filter_says_what_is_allowed(kwargs: dict, message: str) -> None:
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        nw.Filters.parse(**kwargs)
+
+
+def test_an_ego_network_reaches_k_hops(network: nw.Network) -> None:
+    graph = nw.view(network, nw.Filters())
+    one = nw.ego(graph, C4IR, 1)
+    assert set(one) == {C4IR, *graph[C4IR]}
+    two = nw.ego(graph, C4IR, 2)
+    assert set(one) < set(two)
+    assert nw.find_actor(graph, "c4ir-hcmc") == C4IR
+    assert nw.find_actor(graph, "Thanh pho Torino") == TORINO  # a label without diacritics
+    with pytest.raises(ParameterError, match="no actor"):
+        nw.find_actor(graph, "Atlantis")
+
+
+def test_metrics_and_sentences_explain_position(network: nw.Network) -> None:
+    graph = nw.view(network, nw.Filters())
+    rows, metrics = nw.report(network, graph)
+    by_actor = {r["actor"]: r for r in rows}
+    c4ir = by_actor[C4IR]
+    simple = nw.collaboration(graph)
+    assert c4ir["degree"] == simple.degree(C4IR) and c4ir["weighted_degree"] >= c4ir["degree"]
+    assert metrics.betweenness_k is None  # exact on a small graph
+    assert {n for c in metrics.communities for n in c} == set(simple)
+    assert abs(sum(r["pagerank"] for r in rows) - 1) < 1e-6
+    # C4IR links international actors (consulates) with the city government, which are not tied directly
+    assert c4ir["brokerage"] > 0 and "government+international" in c4ir["bridges"]
+    assert "Centre for the Fourth Industrial Revolution Ho Chi Minh City is tied to" in c4ir["position_en"]
+    assert "international" in c4ir["position_en"]
+    assert c4ir["position_vi"].startswith("Trung tâm Cách mạng công nghiệp lần thứ 4") and "quốc tế" in c4ir["position_vi"]
+
+
+def test_brokerage_counts_open_pairs_across_categories() -> None:
+    star = nx.Graph()
+    star.add_node("hub", category="intermediary")
+    for node, category in (("g", "government"), ("i1", "international"), ("i2", "international"), ("a", "academia")):
+        star.add_node(node, category=category)
+        star.add_edge("hub", node, weight=1)
+    star.add_edge("g", "a", weight=1)  # closes the government-academia pair
+    metrics = nw.measure(star)
+    # cross-category neighbour pairs: g-i1, g-i2, g-a, i1-a, i2-a = 5, of which g-a is closed
+    assert metrics.values["hub"]["brokerage"] == 4
+    assert metrics.values["hub"]["bridges"] == "academia+international government+international"
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "json"])
+def test_exports_read_back_with_the_same_nodes_and_ties(network: nw.Network, fmt: str) -> None:
+    graph = nw.view(network, nw.Filters())
+    body = nw.export(graph, fmt)
+    if fmt == "gexf":
+        back = nx.read_gexf(io.BytesIO(body))
+        assert b'mode="dynamic"' in body and b'timeformat="date"' in body and b'start="2024-09-24"' in body
+    elif fmt == "graphml":
+        back = nx.read_graphml(io.BytesIO(body))
+    else:
+        back = nx.node_link_graph(json.loads(body), edges="edges")
+    assert set(back.nodes) == set(graph.nodes)
+
+    def edges(g: nx.MultiGraph) -> list:
+        return sorted((min(a, b), max(a, b), d["kind"], d["fact"]) for a, b, d in g.edges(data=True))
+
+    assert edges(back) == edges(graph)
+    assert back.nodes[C4IR]["label_vi"] == graph.nodes[C4IR]["label_vi"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph", "network", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from graph.build import build
+
+    store_dir = tmp_path_factory.mktemp("network") / "store"
+    build(Settings(), store_dir=store_dir)
+    return store_dir
+
+
+def test_the_cli_reports_and_exports(built_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    done = run_cli("report", "--store", str(built_store), "--lang", "en", "--ego", "c4ir-hcmc", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Centre for the Fourth Industrial Revolution Ho Chi Minh City is tied to 10 actors" in done.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["actor"] for r in report["actors"]} >= {C4IR, *CONSULATES}
+    assert all(r["position_vi"] and r["position_en"] for r in report["actors"])
+
+    gexf = tmp_path / "c4ir.gexf"
+    done = run_cli("export", str(gexf), "--store", str(built_store), "--ego", "c4ir-hcmc", "--relation", "co-participation")
+    assert done.returncode == 0, done.stderr
+    back = nx.read_gexf(gexf)
+    assert set(back) == {C4IR, *CONSULATES, IGR + "le-truong-duy"}
+
+    done = run_cli("export", str(tmp_path / "x.svg"), "--store", str(built_store))
+    assert done.returncode == 1 and "unknown network format 'svg'" in done.stderr
+    assert not (tmp_path / "x.svg").exists()
