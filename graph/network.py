@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -414,13 +413,6 @@ def _brokerage(graph: nx.Graph) -> dict[str, Counter[tuple[str, str]]]:
         for common in set(graph[a]) & set(graph[b]) - {a, b}:
             open_pairs[common][pair] -= 1  # type: ignore[index]
     return {node: +pairs for node, pairs in open_pairs.items()}  # unary + drops the pairs all closed
-
-
-def log_scale(value: float, smallest: float, largest: float, *, low: float = 10, high: float = 50) -> float:
-    """A node size between `low` and `high` for a metric value, on a log scale so hubs do not swamp the view."""
-    if largest <= smallest:
-        return (low + high) / 2
-    return low + (high - low) * math.log1p(value - smallest) / math.log1p(largest - smallest)
 
 
 _WORDS = {
