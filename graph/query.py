@@ -1,6 +1,7 @@
 """Running SPARQL on the store and writing the results as a table, CSV, TSV, JSON or XML."""
 
 import io
+import re
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -33,6 +34,8 @@ def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.Name
     (a parameter that is not projected, say).
     """
     explicit = bool(default_graphs or named_graphs)
+    if substitutions:
+        query, substitutions = bind(query, substitutions)
     try:
         return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=union and not explicit,
                            substitutions=substitutions, base_iri=base_iri,
@@ -46,6 +49,37 @@ def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.Name
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"  # the casts pyoxigraph implements
+
+# What may hold a `{` or the word WHERE without being one (comments, strings, IRIs, variables, prefixed
+# names), then the word WHERE, the word CONSTRUCT and `{`.
+_TOKEN = re.compile(
+    r'#[^\n]*'
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>|[?$]\w+|[\w-]*:[\w.-]*'
+    r'|(?P<where>\bWHERE\b)|(?P<construct>\bCONSTRUCT\b)|(?P<brace>\{)', re.IGNORECASE)
+
+
+def bind(query: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]
+         ) -> tuple[str, dict[ox.Variable, ox.NamedNode | ox.Literal] | None]:
+    """The query with its parameters bound by a VALUES block at the start of its WHERE clause.
+
+    pyoxigraph's own substitutions do not reach the query plan: a pattern that starts from a bound actor
+    is evaluated for every actor first (an actor's evidence at 100k triples: 89 ms, against 1.8 ms with
+    the value in the query). The terms are written by pyoxigraph, so they are well-formed SPARQL.
+    Returns the new text and no substitutions; for a query with no WHERE group to hold them (a bare
+    DESCRIBE), the text unchanged and the substitutions for pyoxigraph to apply.
+    """
+    where = construct = False
+    for token in _TOKEN.finditer(query):
+        if token["where"]:
+            where = True
+        elif token["construct"]:
+            construct = True
+        elif token["brace"] and (where or not construct):
+            values = " ".join(f"VALUES ?{variable.value} {{ {term} }}" for variable, term in substitutions.items())
+            return f"{query[:token.end()]} {values}{query[token.end():]}", None
+    return query, substitutions
 
 
 def _unknown_function(*_: object) -> None:

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph.catalogue import QUERIES_DIR, NamedQuery, catalogue
-from graph.query import compact, run
+from graph.namespaces import PREFIXES
+from graph.query import bind, compact, run
 
 Cell = str | Decimal | None
 Row = tuple[Cell, ...]
@@ -810,3 +811,43 @@ def test_a_query_file_states_its_question_and_declares_what_it_uses(store: ox.St
         assert re.search(rf"\?{param.name}\b", body), f"{path.name}: ?{param.name} is declared but not used"
     # Self-contained: it runs without the prefixes the project predeclares.
     store.query(query.text, substitutions=query.substitutions(query.example), use_default_graph_as_union=True)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_parameters_bound_in_the_query_give_what_pyoxigraph_substitutions_give(store: ox.Store, name: str) -> None:
+    query = QUERIES[name]
+    substitutions = query.substitutions(query.example)
+    ours = run(store, query.text, substitutions=substitutions)
+    theirs = store.query(query.text, prefixes=PREFIXES, substitutions=substitutions, use_default_graph_as_union=True)
+    variables = [v.value for v in ours.variables]
+    assert sorted(tuple(_cell(s[v]) for v in variables) for s in ours) == \
+        sorted(tuple(_cell(s[v]) for v in variables) for s in theirs)
+
+
+def test_parameters_are_bound_in_the_where_clause_whatever_comes_before_it() -> None:
+    term = {ox.Variable("x"): ox.Literal('a "quoted" {value} # WHERE', language="vi")}
+    tricky = ('# a WHERE { in a comment\nCONSTRUCT { <urn:s> <urn:p> ?x, ?where, "WHERE {" } # CONSTRUCT {\n'
+              "where { BIND ('}' AS ?where) }")
+    bound, left = bind(tricky, term)
+    assert left is None
+    assert bound.endswith("""where { VALUES ?x { "a \\"quoted\\" {value} # WHERE"@vi } BIND ('}' AS ?where) }""")
+    triples = list(ox.Store().query(bound))
+    assert {t.object for t in triples} == {term[ox.Variable("x")], ox.Literal("}"), ox.Literal("WHERE {")}
+    select = 'SELECT ?x { ?x ?p "{" }'
+    assert bind(select, term)[0].startswith('SELECT ?x { VALUES ?x')
+    describe = "DESCRIBE ?x"
+    assert bind(describe, term) == (describe, term)
+
+
+def test_the_year_timeline_holds_every_date_of_the_graph(store: ox.Store) -> None:
+    # year_timeline names the properties that hold dates; a date under a property it does not name is lost.
+    dated = run(store, """SELECT ?thing ?property ?value WHERE {
+        ?thing ?property ?value FILTER (DATATYPE(?value) IN (xsd:date, xsd:dateTime, xsd:gYear))
+        FILTER (?property NOT IN (ig:comparedWith, ig:deadline, ig:inferredValue, time:year)) }""")
+    expected = {(_cell(s["thing"]), _cell(s["property"]), _cell(s["value"])) for s in dated}
+    found = set()
+    for year in {value[:4] for _, _, value in expected}:
+        _, rows = _answer(store, QUERIES["year_timeline"], {"year": year})
+        found |= {row[1:2] + row[3:5] for row in rows}
+    assert len(expected) > 30
+    assert expected <= found, f"dates the timeline leaves out: {sorted(expected - found)}"
