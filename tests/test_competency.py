@@ -686,7 +686,7 @@ EXPECTED: dict[str, list[Case]] = {
         ], file=F004),
     ],
     "document_fact-counts": [
-        case("file kind facts", [(f, kind, n) for f, kinds in FACTS_PER_DOCUMENT.items() for kind, n in kinds.items()]),
+        *(case("file kind facts", [(f, kind, n) for kind, n in kinds.items()], file=f) for f, kinds in FACTS_PER_DOCUMENT.items()),
     ],
     "document_sources": [
         case("doc file creator publisher issued original originalPublisher", [
