@@ -1,15 +1,17 @@
 """What the routes share: the worker pool over the published store, the query policy, the store's graphs."""
 
+import asyncio
 import json
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.executor import Job, QueryPool, Term
 from graph.guard import Policy, check_graph, check_query
+from graph.network import Network, project
 from graph.results import Written
 from graph.settings import Settings
 from graph.store import Manifest, open_store, read_manifest
@@ -61,6 +63,8 @@ class QueryService:
     graphs: frozenset[str]
     manifest: Manifest | None
     cache: ResultCache
+    _networks: dict[bool, Network] = field(default_factory=dict)
+    _network_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     async def start(cls, settings: Settings, store_dir: Path) -> "QueryService":
@@ -108,6 +112,16 @@ class QueryService:
                   substitutions=params)
         written = await self.run(job)
         return json.loads(written.body)["results"]["bindings"]  # type: ignore[no-any-return]
+
+    async def network(self, *, shared_sectors: bool) -> Network:
+        """The collaboration network of the store, projected on first use (in a thread: the service goes on
+        answering) and kept, since the store does not change while it is served. Shared-sector ties, which
+        grow with the square of the actors, are projected only when a view asks for them."""
+        async with self._network_lock:
+            if shared_sectors not in self._networks:
+                self._networks[shared_sectors] = await asyncio.to_thread(
+                    lambda: project(open_store(self.store_dir), shared_sectors=shared_sectors))
+            return self._networks[shared_sectors]
 
     async def close(self) -> None:
         await self.pool.close()

@@ -186,9 +186,7 @@ def network_report(store: StoreOption = None, sector: SectorOption = None, categ
     for r in rows:
         typer.echo(r["position_" + lang])
     if json_out:
-        json_out.write_text(json.dumps({"actors": rows, "communities": metrics.communities,
-                                        "betweenness_sample": metrics.betweenness_k}, ensure_ascii=False, indent=1),
-                            encoding="utf-8")
+        json_out.write_text(json.dumps(nw.report_document(rows, metrics), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @network_app.command("export")
@@ -208,6 +206,39 @@ def network_export(out: Annotated[Path, typer.Argument(help="The file to write; 
         return
     partial = out.with_name(out.name + ".partial")  # a failed write never leaves half a file under the real name
     partial.write_bytes(body)
+    partial.replace(out)
+    typer.echo(f"wrote {out}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} ties")
+
+
+@network_app.command("page")
+def network_page(out: Annotated[Path, typer.Argument(help="The HTML file to write; it opens in a browser with no internet.")],
+                 store: StoreOption = None, sector: SectorOption = None, category: CategoryOption = None,
+                 as_of: AsOfOption = None, source: SourceOption = None, relation: RelationOption = None,
+                 ego: EgoOption = None, hops: HopsOption = 1,
+                 lang: Annotated[str, typer.Option(help="Language of the page: vi or en.")] = "vi",
+                 size: Annotated[str, typer.Option(help="The metric that sizes the nodes at first: betweenness, pagerank, degree, weighted_degree or brokerage.")] = "betweenness") -> None:
+    """Write the (filtered) network as one self-contained page: coloured by category, sized by a metric, every tie with its quote."""
+    from graph import network as nw
+    from graph import network_page as page
+    from graph.store import read_manifest
+
+    if lang not in ("vi", "en"):
+        raise typer.BadParameter("--lang is vi or en")
+    if size not in page.SIZE_METRICS:
+        raise typer.BadParameter(f"--size is one of {', '.join(page.SIZE_METRICS)}")
+    try:
+        net, graph = _network_view(store, sector, category, as_of, source, relation, ego, hops)
+    except InnographError as e:
+        _fail(e)
+        return
+    given = [("sector", sector), ("category", category), ("as of", as_of), ("source", source), ("relation", relation)]
+    filters = [(name, ", ".join(value) if isinstance(value, list) else value) for name, value in given if value]
+    manifest = read_manifest(store or Settings().store_dir)
+    title = ("Mạng lưới hợp tác" if lang == "vi" else "Collaboration network") + (f" · {ego} ({hops})" if ego else "")
+    html = page.render(net, graph, page.PageContext(title=title, lang=lang, size_by=size, filters=filters,
+                                                    built=f"build {manifest.built_at}" if manifest else "", actor_href=""))
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(html, encoding="utf-8")
     partial.replace(out)
     typer.echo(f"wrote {out}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} ties")
 

@@ -35,7 +35,7 @@ from graph.query import run
 from graph.text import fold
 
 __all__ = ["RELATIONS", "DEFAULT_RELATIONS", "Filters", "Network", "project", "ego", "collaboration", "measure",
-           "Metrics", "betweenness_sample_size"]
+           "Metrics", "betweenness_sample_size", "report", "report_document", "export", "EXPORT_FORMATS", "find_actor"]
 
 # Every kind of tie, in the order legends list them. Shared target sectors tie every pair of actors
 # that focus on a sector, so they grow with the square of the actors: asked for by name only.
@@ -526,13 +526,21 @@ def find_actor(graph: nx.MultiGraph, name: str) -> str:
     raise ParameterError(f"no actor in the network is named {name!r}; give its IRI, its slug (as in /id/SLUG) or its label")
 
 
-def report(network: Network, graph: nx.MultiGraph, *, betweenness_k: int | None = None) -> tuple[list[dict], Metrics]:
-    """Each actor of a (filtered) multigraph with its metrics and its position in words, vi and en, best connected first."""
+def report(network: Network, graph: nx.MultiGraph, *, betweenness_budget_s: float = 10.0) -> tuple[list[dict], Metrics]:
+    """Each actor of a (filtered) multigraph with its metrics and its position in words, vi and en, best connected first.
+
+    Betweenness is exact when it fits the budget, else sampled (Metrics.betweenness_k says over how many sources).
+    """
     simple = collaboration(graph)
-    metrics = measure(simple, betweenness_k=betweenness_k)
+    metrics = measure(simple, betweenness_k=betweenness_sample_size(simple, betweenness_budget_s))
     words = {lang: sentences(network, simple, metrics, lang) for lang in ("vi", "en")}
     rows = [{"actor": node, "label_vi": simple.nodes[node]["label_vi"], "label_en": simple.nodes[node]["label_en"],
              "category": simple.nodes[node]["category"], **metrics.values[node],
              "position_vi": words["vi"][node], "position_en": words["en"][node]} for node in simple]
     rows.sort(key=lambda r: (-r["betweenness"], -r["weighted_degree"], r["actor"]))
     return rows, metrics
+
+
+def report_document(rows: list[dict], metrics: Metrics) -> dict:
+    """The report as the CLI writes it and the API answers it: every actor, the communities, the betweenness sample."""
+    return {"actors": rows, "communities": metrics.communities, "betweenness_sample": metrics.betweenness_k}

@@ -1,10 +1,11 @@
-"""Time the collaboration network on a built store: projection, each metric, sentences and exports.
+"""Time the collaboration network on a built store: projection, each metric, sentences, exports and pages.
 
     python scripts/bench_network.py --store OUT [--disk] [--budget 10]
 
 The store is copied into memory first, as the service's query workers hold it (--disk reads the
 on-disk store instead). Prints seconds for the projection (with and without shared-sector ties),
-the collaboration graph, each metric, the sentences and each export, with the graph's size. Exact
+the collaboration graph, each metric, the sentences, each export and the pages (the whole view and
+the ego network of its best-tied actor, written with their metrics), with the graph's size. Exact
 betweenness is used when a timed sample says it fits the budget (default 10 s); otherwise it is
 sampled, and the sample size is printed.
 """
@@ -23,6 +24,7 @@ if str(PROJECT) not in sys.path:
 import pyoxigraph as ox  # noqa: E402
 
 from graph import network as nw  # noqa: E402
+from graph.network_page import PageContext, render  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
 
@@ -64,6 +66,13 @@ def main() -> None:
     for fmt in nw.EXPORT_FORMATS:
         body = timed(f"export {fmt}", lambda fmt=fmt: nw.export(graph, fmt))
         print(f"{'':42} {len(body) / 1e6:.1f} MB")
+    context = PageContext(title="bench", lang="vi")
+    page = timed("page of the whole view (metrics included)", lambda: render(network, graph, context, betweenness_budget_s=args.budget))
+    print(f"{'':42} {len(page) / 1e6:.1f} MB")
+    center = max(graph.degree, key=lambda nd: nd[1])[0]
+    mine = timed("ego network, 1 hop, of the best-tied actor", lambda: nw.ego(graph, center, 1))
+    page = timed("its page", lambda: render(network, mine, context, betweenness_budget_s=args.budget))
+    print(f"{'':42} {mine.number_of_nodes():,} actors, {mine.number_of_edges():,} ties, {len(page) / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

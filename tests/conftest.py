@@ -1,6 +1,7 @@
 """Shared fixtures: the project's settings, its inputs loaded into an in-memory store, the seeds."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from graph.build import build
 from graph.rdfio import discover
 from graph.settings import Settings
 from graph.validate import load
@@ -70,3 +72,15 @@ def live_server(store_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.P
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def hostile_base(settings: Settings, fixtures: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server over the minimal graph plus an organisation whose labels try to run script in a page."""
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(fixtures / "minimal", data)
+    shutil.copy(fixtures / "hostile" / "hostile.ttl", data)
+    store_dir = data.parent / "store"
+    build(settings, data=(settings.ontology_dir, data), store_dir=store_dir)
+    with live_server(store_dir) as (url, _):
+        yield url

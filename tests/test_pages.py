@@ -1,9 +1,7 @@
 """The pages people read, tested live: search, a page for every IRI, the offline query page, hostile labels."""
 
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -90,17 +88,6 @@ def test_the_home_page_works_offline_and_lists_the_catalogue(base: str) -> None:
     assert page.status_code == 200 and "<textarea" in page.text
     assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", page.text)
     assert "@import" not in page.text and "url(http" not in page.text
-
-
-@pytest.fixture(scope="module")
-def hostile_base(settings: Settings, fixtures: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("hostile") / "data"
-    shutil.copytree(fixtures / "minimal", data)
-    shutil.copy(fixtures / "hostile" / "hostile.ttl", data)
-    store_dir = data.parent / "store"
-    build(settings, data=(settings.ontology_dir, data), store_dir=store_dir)
-    with live_server(store_dir) as (url, _):
-        yield url
 
 
 @pytest.mark.parametrize("path", ["/id/hostile", "/id/shtp-board", "/search?q=alert", "/search?q=script", "/"])

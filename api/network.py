@@ -1,0 +1,137 @@
+"""The collaboration network over HTTP: the page, its data, its exports and the report, with the same
+filters as `innograph network`. The projection is made once a service (QueryService.network); each
+view is cut from it, measured and written in a thread, so queries go on being answered meanwhile."""
+
+import asyncio
+from typing import Annotated
+from urllib.parse import urlencode
+
+import networkx as nx
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from api.errors import ERROR_RESPONSES
+from api.service import QueryService
+from api.sparql import get_service
+from graph import network as nw
+from graph.network_page import SIZE_METRICS, PageContext, relation_label, render
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["network"])
+Service = Annotated[QueryService, Depends(get_service)]
+Lang = Annotated[str, Query(pattern="^(vi|en)$", description="Language of the page: vi (default) or en.")]
+Format = Annotated[str, Query(pattern="^(html|json|gexf|graphml)$",
+                              description="html (the page), json (node-link), gexf (with dates, for Gephi's timeline) or graphml.")]
+SizeBy = Annotated[str, Query(pattern=f"^({'|'.join(SIZE_METRICS)})$", description="The metric that sizes the nodes.")]
+_TYPES = {"html": "text/html; charset=utf-8", **nw.EXPORT_FORMATS}
+_RESPONSES = {200: {"content": {t.split(";")[0]: {} for t in _TYPES.values()}}, **ERROR_RESPONSES}
+
+
+class ViewParams:
+    """The filters every network route takes, as `innograph network` takes them."""
+
+    def __init__(self,
+                 sector: Annotated[list[str] | None, Query(description="Keep ties about this sector or a narrower one (repeatable): semiconductors, sector:ai or an IRI.")] = None,
+                 category: Annotated[list[str] | None, Query(description="Keep actors of this category (repeatable): government, industry, academia, intermediary, international, media, person.")] = None,
+                 as_of: Annotated[str | None, Query(description="Leave out ties dated after this day (YYYY-MM-DD); undated ties stay.")] = None,
+                 source: Annotated[list[str] | None, Query(description="Keep ties quoted from this source file (repeatable).")] = None,
+                 relation: Annotated[list[str] | None, Query(description=f"Keep ties of this kind (repeatable; default all but shared-sector): {', '.join(nw.RELATIONS)}.")] = None) -> None:
+        self.raw = {"sector": [s for s in sector or [] if s], "category": [c for c in category or [] if c],
+                    "as_of": as_of or "", "source": [s for s in source or [] if s], "relation": [r for r in relation or [] if r]}
+        self.filters = nw.Filters.parse(sectors=self.raw["sector"], categories=self.raw["category"], as_of=as_of,
+                                        sources=self.raw["source"], relations=self.raw["relation"])
+
+    def query(self, **more: object) -> str:
+        pairs = [(k, v) for k, values in self.raw.items() for v in (values if isinstance(values, list) else [values]) if v]
+        return urlencode(pairs + [(k, v) for k, v in more.items() if v not in (None, "")])
+
+    def caption(self, lang: str) -> list[tuple[str, str]]:
+        names = {"vi": {"sector": "lĩnh vực", "category": "loại chủ thể", "as_of": "tính đến", "source": "nguồn", "relation": "quan hệ"},
+                 "en": {"sector": "sector", "category": "category", "as_of": "as of", "source": "source", "relation": "relation"}}[lang]
+        shown = [(names[k], ", ".join(v) if isinstance(v, list) else v) for k, v in self.raw.items() if v and k != "relation"]
+        if self.raw["relation"]:
+            shown.append((names["relation"], ", ".join(relation_label(r, lang) for r in self.raw["relation"])))
+        return shown
+
+
+View = Annotated[ViewParams, Depends()]
+
+
+async def _network(service: QueryService, view: ViewParams) -> nw.Network:
+    return await service.network(shared_sectors="shared-sector" in view.filters.relations)
+
+
+def _form(network: nw.Network, view: ViewParams, action: str, lang: str, hops: int | None) -> dict:
+    sources = sorted({file for _, _, sources in network.graph.edges(data="sources") for file, _, _ in sources})
+    return {"action": action, "values": view.raw, "hops": hops, "sources": sources,
+            "sectors": sorted(((iri.rsplit("/", 1)[-1], labels[lang]) for iri, labels in network.sectors.items()), key=lambda s: s[1]),
+            "categories": [(c, labels[lang]) for c, labels in network.categories.items()],
+            "relations": [(r, relation_label(r, lang)) for r in nw.RELATIONS]}
+
+
+async def _answer(service: QueryService, network: nw.Network, graph: nx.MultiGraph, *, fmt: str, request: Request,
+                  view: ViewParams, lang: str, size: str, title: str, hops: int | None = None) -> Response:
+    if fmt != "html":
+        body = await asyncio.to_thread(nw.export, graph, fmt)
+        return Response(body, media_type=_TYPES[fmt])
+    manifest = service.manifest
+    context = PageContext(
+        title=title, lang=lang, size_by=size, filters=view.caption(lang),
+        built=f"{'bản dựng' if lang == 'vi' else 'build'} {manifest.built_at}" if manifest else "",
+        form=_form(network, view, request.url.path, lang, hops),
+        links={f: f"{request.url.path}?{view.query(hops=hops, format=f)}" for f in ("json", "gexf", "graphml")}
+        | {"report": f"/network/report?{view.query()}"},
+        actor_href=f"/id/{{slug}}?lang={lang}", ego_href=f"/network/ego/{{slug}}?{view.query(hops=hops or 1, lang=lang)}")
+    page = await asyncio.to_thread(render, network, graph, context)
+    return HTMLResponse(page)
+
+
+@router.get("/network", summary="The collaboration network: page or export", responses=_RESPONSES)
+async def network_page(request: Request, service: Service, view: View, lang: Lang = "vi", format: Format = "html",
+                       size: SizeBy = "betweenness") -> Response:
+    """The actors and the ties between them that the filters keep: an interactive page (coloured by
+    category, sized by a metric, every tie with its relation, date and quote), or the same view as
+    node-link JSON, GEXF or GraphML."""
+    network = await _network(service, view)
+    graph = await asyncio.to_thread(nw.view, network, view.filters)
+    title = "Mạng lưới hợp tác" if lang == "vi" else "Collaboration network"
+    return await _answer(service, network, graph, fmt=format, request=request, view=view, lang=lang, size=size, title=title)
+
+
+@router.get("/network.json", summary="The collaboration network as node-link JSON", responses=_RESPONSES)
+async def network_json(request: Request, service: Service, view: View) -> Response:
+    """The same as /network?format=json: every actor and every tie the filters keep, with their attributes."""
+    return await network_page(request, service, view, format="json")
+
+
+@router.get("/network/ego/{actor:path}", summary="The ego network of an actor", responses=_RESPONSES)
+async def network_ego(actor: str, request: Request, service: Service, view: View, lang: Lang = "vi", format: Format = "html",
+                      size: SizeBy = "betweenness",
+                      hops: Annotated[int, Query(ge=1, le=6, description="How far the ego network reaches.")] = 1) -> Response:
+    """The actors within `hops` ties of one (named by its slug, IRI or label), and every tie among them."""
+    network = await _network(service, view)
+    center = nw.find_actor(network.graph, actor)
+    graph = await asyncio.to_thread(lambda: nw.ego(nw.view(network, view.filters), center, hops))
+    label = network.graph.nodes[center][f"label_{lang}"]
+    title = (f"Mạng quanh {label} ({hops} bước)" if lang == "vi" else f"Ego network of {label} ({hops} {'hop' if hops == 1 else 'hops'})")
+    return await _answer(service, network, graph, fmt=format, request=request, view=view, lang=lang, size=size,
+                         title=title, hops=hops)
+
+
+@router.get("/network/report", summary="Each actor's position in the network", responses=ERROR_RESPONSES)
+async def network_report(service: Service, view: View,
+                         ego: Annotated[str | None, Query(description="Only the actors within `hops` ties of this one.")] = None,
+                         hops: Annotated[int, Query(ge=1, le=6)] = 1) -> JSONResponse:
+    """Degree, weighted degree, betweenness (sampled on a large network; the sample size is given),
+    PageRank, Louvain community and brokerage across categories for every actor the filters keep, with
+    a sentence in Vietnamese and one in English saying its position; best connected first."""
+    network = await _network(service, view)
+
+    def compute() -> dict:
+        graph = nw.view(network, view.filters)
+        if ego:
+            graph = nw.ego(graph, nw.find_actor(network.graph, ego), hops)
+        return nw.report_document(*nw.report(network, graph))
+
+    return JSONResponse(await asyncio.to_thread(compute))
