@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Debian packages the tests drive: Chromium, in which the network page is checked as a browser shows it.
-SYSTEM_PACKAGES := chromium
+# Debian packages: WeasyPrint draws PDF briefs with Pango and a font with Vietnamese glyphs; the tests
+# check pages in Chromium and PDF pages with poppler's pdftoppm.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build clean system-packages
+.PHONY: run test build clean system-packages run-packages test-packages
 
 $(BIN)/innograph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,17 +21,23 @@ $(BIN)/innograph: pyproject.toml
 build: $(BIN)/innograph
 	$(BIN)/innograph build
 
-run: build
+run: build run-packages
 	$(BIN)/innograph serve
 
+run-packages:
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
+
+test-packages:
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+
 system-packages:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
-test: $(BIN)/innograph system-packages
+test: $(BIN)/innograph test-packages
 	$(BIN)/pytest -q
 
 clean:

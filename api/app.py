@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors, network, pages, sparql
+from api import briefs, errors, network, pages, sparql
 from api.service import QueryService
 from graph.settings import Settings
 
@@ -34,4 +34,5 @@ def create_app(settings: Settings, *, store_dir: Path | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.include_router(network.router)
+    app.include_router(briefs.router)
     return app

@@ -3,8 +3,8 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
-from graph.errors import (InnographError, NotAcceptable, ParameterError, QueryCrashed, QueryError, QueryRefused,
-                          QueryTimeout, QueryTooLarge, StoreError, UnknownQuery)
+from graph.errors import (InnographError, NotAcceptable, ParameterError, PdfUnavailable, QueryCrashed, QueryError,
+                          QueryRefused, QueryTimeout, QueryTooLarge, StoreError, UnknownQuery)
 
 __all__ = ["STATUS", "install", "ERROR_RESPONSES"]
 
@@ -12,6 +12,7 @@ __all__ = ["STATUS", "install", "ERROR_RESPONSES"]
 STATUS: list[tuple[type[InnographError], int]] = [
     (UnknownQuery, 404), (ParameterError, 400), (QueryRefused, 403), (QueryTooLarge, 400),
     (NotAcceptable, 406), (QueryTimeout, 503), (QueryCrashed, 500), (QueryError, 400), (StoreError, 503),
+    (PdfUnavailable, 503),
 ]
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -20,7 +21,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     403: {"description": "Refused: an update, or SERVICE / FROM aimed at a host not on the allow-list."},
     406: {"description": "None of the acceptable formats fits this kind of result."},
     415: {"description": "The request body's media type is not one of those the protocol allows."},
-    503: {"description": "The query ran past the time limit and was stopped, or no store is built."},
+    503: {"description": "The query ran past the time limit and was stopped, no store is built, or PDF cannot be drawn here."},
 }
 
 

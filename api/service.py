@@ -65,6 +65,7 @@ class QueryService:
     cache: ResultCache
     _networks: dict[bool, Network] = field(default_factory=dict)
     _network_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _store: ox.Store | None = None
 
     @classmethod
     async def start(cls, settings: Settings, store_dir: Path) -> "QueryService":
@@ -113,6 +114,13 @@ class QueryService:
         written = await self.run(job)
         return json.loads(written.body)["results"]["bindings"]  # type: ignore[no-any-return]
 
+    def store(self) -> ox.Store:
+        """A read-only handle on the on-disk store, for work done in this process (briefs, the network's
+        projection); queries from clients go to the workers."""
+        if self._store is None:
+            self._store = open_store(self.store_dir)
+        return self._store
+
     async def network(self, *, shared_sectors: bool) -> Network:
         """The collaboration network of the store, projected on first use (in a thread: the service goes on
         answering) and kept, since the store does not change while it is served. Shared-sector ties, which
@@ -120,7 +128,7 @@ class QueryService:
         async with self._network_lock:
             if shared_sectors not in self._networks:
                 self._networks[shared_sectors] = await asyncio.to_thread(
-                    lambda: project(open_store(self.store_dir), shared_sectors=shared_sectors))
+                    lambda: project(self.store(), shared_sectors=shared_sectors))
             return self._networks[shared_sectors]
 
     async def close(self) -> None:

@@ -244,6 +244,42 @@ def network_page(out: Annotated[Path, typer.Argument(help="The HTML file to writ
 
 
 @app.command()
+def brief(actor: Annotated[str, typer.Argument(help="The actor: its IRI, slug, label or abbreviation, with or without diacritics.")],
+          other: Annotated[Optional[str], typer.Option("--with", help="A second actor: a brief on the pair before they meet.")] = None,
+          lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
+          fmt: Annotated[str, typer.Option("--format", help="md, html or pdf.")] = "md",
+          as_of: Annotated[Optional[str], typer.Option("--as-of", help="Leave out what is dated after this day (YYYY-MM-DD); default today.")] = None,
+          out: Annotated[Optional[Path], typer.Option("--out", help="The file to write (default: Markdown and HTML to standard output; PDF needs --out).")] = None,
+          store: StoreOption = None) -> None:
+    """A sourced, dated brief on an actor, or on two actors before they meet; every statement with a footnote to its quote."""
+    from datetime import date
+
+    from graph.brief import build_brief, render
+    from graph.store import open_store, read_manifest
+
+    store_dir = store or Settings().store_dir
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter("--as-of is a date: YYYY-MM-DD") from None
+    if fmt == "pdf" and out is None:
+        raise typer.BadParameter("a PDF brief needs --out FILE")
+    try:
+        body = render(build_brief(open_store(store_dir), actor, other=other, lang=lang, as_of=day,
+                                  manifest=read_manifest(store_dir)), fmt)
+    except InnographError as e:
+        _fail(e)
+        return
+    if out is None:
+        typer.echo(body.decode("utf-8"), nl=False)
+        return
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(body)
+    partial.replace(out)
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
 def serve(store: StoreOption = None,
           host: Annotated[Optional[str], typer.Option(help="Address to listen on (default: settings' host).")] = None,
           port: Annotated[Optional[int], typer.Option(help="Port to listen on (default: settings' port).")] = None) -> None:

@@ -83,3 +83,7 @@ class QueryTimeout(QueryError):
 
 class QueryCrashed(QueryError):
     """The process that ran a query died; the service goes on with a new one."""
+
+
+class PdfUnavailable(InnographError):
+    """WeasyPrint or the system libraries it draws with (Pango) are missing; Markdown and HTML still work."""

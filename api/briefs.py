@@ -1,0 +1,45 @@
+"""Stakeholder briefs over HTTP: the same brief as `innograph brief`, as HTML, Markdown or PDF."""
+
+import asyncio
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from api.errors import ERROR_RESPONSES
+from api.service import QueryService
+from api.sparql import get_service
+from graph.brief import FORMATS, build_brief, render
+from graph.errors import ParameterError
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["briefs"])
+Service = Annotated[QueryService, Depends(get_service)]
+
+
+@router.get("/briefs/{actor:path}", summary="A sourced brief on an actor, or on two before they meet",
+            responses={200: {"content": {t.split(";")[0]: {} for t in FORMATS.values()}}, **ERROR_RESPONSES})
+async def brief(actor: str, service: Service,
+                with_: Annotated[str | None, Query(alias="with", description="The other actor, for a meeting brief on the pair.")] = None,
+                lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi",
+                format: Annotated[str, Query(pattern="^(html|md|pdf)$")] = "html",
+                as_of: Annotated[str | None, Query(description="Leave out what is dated after this day (YYYY-MM-DD); default today.")] = None) -> Response:
+    """Who the actor is, its people, figures, engagements, relationships and sectors, its position in the
+    network and what the graph does not know about it; every statement with a footnote to its quote.
+    The actor is named by its slug, IRI, label or abbreviation, with or without diacritics; an
+    ambiguous name gets 400 listing the candidates."""
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError as e:
+        raise ParameterError(f"as_of {as_of!r} is not a date; write it as YYYY-MM-DD") from e
+    network = await service.network(shared_sectors=False)
+
+    def write() -> bytes:
+        made = build_brief(service.store(), actor, other=with_, lang=lang, as_of=day, manifest=service.manifest, network=network)
+        return render(made, format)
+
+    body = await asyncio.to_thread(write)
+    headers = {"Content-Disposition": f'inline; filename="brief.{format}"'} if format == "pdf" else {}
+    return Response(body, media_type=FORMATS[format], headers=headers)

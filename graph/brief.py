@@ -1,0 +1,580 @@
+"""Stakeholder briefs: what the graph knows of an actor, or of two actors before they meet, every
+statement with a footnote to the quote it rests on.
+
+Each section is fed by its own panel query in graph/queries/brief/ (as Scholia builds its profiles) and
+is left out when the panel has nothing: no section is padded and nothing is invented. The brief is
+built as data (`Brief`: sections of lines and tables, each line citing numbered notes) and written as
+Markdown, self-contained HTML (the ego network drawn inline as SVG) or PDF (WeasyPrint).
+
+`as_of` leaves out what is dated after that day (undated statements stay, as in the network's filter).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import networkx as nx
+import pyoxigraph as ox
+
+from graph import network as nw
+from graph.catalogue import QUERIES_DIR, catalogue
+from graph.errors import ParameterError, PdfUnavailable
+from graph.namespaces import PREFIXES
+from graph.network_page import CATEGORY_COLOURS
+from graph.query import run
+from graph.search import TYPE_FILTERS, needle, rank
+from graph.store import Manifest
+
+__all__ = ["Brief", "Section", "Line", "Note", "build_brief", "find_actor", "render", "FORMATS"]
+
+FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+_PANELS = catalogue(QUERIES_DIR / "brief")
+_RESOURCE = catalogue(QUERIES_DIR / "resource")
+_TEMPLATES = Path(__file__).parent / "templates"
+_LABELS = tuple(ox.NamedNode(PREFIXES[p] + local) for p, local in (("rdfs", "label"), ("skos", "prefLabel"), ("foaf", "name")))
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ACTOR_TYPES = {t for name in ("organisation", "locality", "zone", "person") for t in TYPE_FILTERS[name]}
+_OPEN = {"proposed", "requested", "recommended", "committed", "planned", "aspired", "ongoing"}  # not yet signed or done
+_WORDS = {
+    "vi": {"who": "Chủ thể là ai", "people": "Nhân sự", "figures": "Số liệu", "engagements": "Sự kiện đã tham gia",
+           "relationships": "Hợp tác, thỏa thuận, đề xuất và cam kết", "sectors": "Lĩnh vực trọng tâm",
+           "shared": "Điểm chung của hai bên", "open": "Việc còn để ngỏ giữa hai bên", "network": "Vị trí trong mạng lưới",
+           "gaps": "Những điều đồ thị chưa biết", "sources": "Nguồn",
+           "name": "Tên", "abbreviation": "Tên viết tắt", "kind": "Loại", "category": "Nhóm", "parent": "Trực thuộc",
+           "unit": "Đơn vị trực thuộc", "place": "Địa điểm", "represents": "Đại diện cho", "represented-by": "Được đại diện bởi",
+           "manages": "Quản lý", "managed-by": "Được quản lý bởi", "identifier": "Mã định danh",
+           "attested": "ghi nhận ngày", "vacant": "nguồn chưa nêu người giữ chức", "role": "vai trò", "with": "cùng",
+           "status": "tình trạng", "at": "tại", "inferred-year": "năm {year} là suy luận của người biên tập",
+           "indicator": "Chỉ tiêu", "value": "Giá trị", "period": "Kỳ", "kind-of-figure": "Loại số liệu", "growth": "Tăng trưởng",
+           "vs": "so với", "by": "đến", "through": "qua", "stated": "Được nêu", "via-relationships": "Qua các quan hệ",
+           "events": "Sự kiện chung", "shared-relationships": "Quan hệ chung", "shared-sectors": "Lĩnh vực chung",
+           "partners": "Đối tác chung", "as-of": "Tính đến ngày", "build": "Bản dựng của đồ thị", "brief": "Hồ sơ",
+           "pair": "Hồ sơ gặp gỡ", "and": "và", "no-year": "không rõ năm",
+           "post-without-holder": "Chức vụ chưa rõ người giữ", "membership-without-year": "Quan hệ thành viên/chức vụ chưa rõ năm",
+           "figure-without-period": "Số liệu chưa rõ kỳ", "event-without-year": "Sự kiện chưa rõ năm",
+           "inferred": "suy luận"},
+    "en": {"who": "Who they are", "people": "People", "figures": "Figures", "engagements": "Engagements",
+           "relationships": "Cooperation, agreements, proposals and commitments", "sectors": "Sectors of focus",
+           "shared": "What the two share", "open": "What is open between them", "network": "Position in the network",
+           "gaps": "What the graph does not know", "sources": "Sources",
+           "name": "Name", "abbreviation": "Abbreviations", "kind": "Kind", "category": "Category", "parent": "Part of",
+           "unit": "Units", "place": "Place", "represents": "Represents", "represented-by": "Represented by",
+           "manages": "Manages", "managed-by": "Managed by", "identifier": "Identifiers",
+           "attested": "attested on", "vacant": "the sources name no holder", "role": "role", "with": "with",
+           "status": "status", "at": "at", "inferred-year": "the year {year} is a curator's inference",
+           "indicator": "Indicator", "value": "Value", "period": "Period", "kind-of-figure": "Kind", "growth": "Growth",
+           "vs": "vs", "by": "by", "through": "through", "stated": "Stated", "via-relationships": "Through its relationships",
+           "events": "Events both attended", "shared-relationships": "Relationships both are in", "shared-sectors": "Sectors both focus on",
+           "partners": "Partners in common", "as-of": "As of", "build": "Graph build", "brief": "Brief",
+           "pair": "Meeting brief", "and": "and", "no-year": "year unknown",
+           "post-without-holder": "Posts without a known holder", "membership-without-year": "Memberships and posts without a year",
+           "figure-without-period": "Figures without a period", "event-without-year": "Events without a year",
+           "inferred": "inferred"},
+}
+
+
+@dataclass
+class Note:
+    """A footnote: the quote a statement rests on, where it is in which document."""
+
+    number: int
+    fact: str
+    file: str
+    quote: str
+    start: int
+    end: int
+    title: str
+    inferred: bool  # the quote is what a curator's inference was drawn from
+
+
+@dataclass
+class Line:
+    """One statement of the brief, the notes it cites, and what it states (for checking it against the graph)."""
+
+    text: str
+    notes: list[int]
+    fact: str = ""
+    names: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)  # values as the brief writes them
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    lines: list[Line] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # a table's columns, when the section is a table
+    rows: list[Line] = field(default_factory=list)  # a table's rows: cells joined by " | " in text, one Line each
+    cells: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Subject:
+    iri: str
+    label: str
+    other_label: str
+
+
+@dataclass
+class Brief:
+    subjects: list[Subject]
+    lang: str
+    as_of: date
+    build: str
+    sections: list[Section]
+    notes: list[Note]
+    svg: str = ""
+
+    @property
+    def title(self) -> str:
+        words = _WORDS[self.lang]
+        return f"{words['pair' if len(self.subjects) > 1 else 'brief']}: " + f" {words['and']} ".join(s.label for s in self.subjects)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Finding the actor
+# ---------------------------------------------------------------------------------------------------
+
+def find_actor(store: ox.Store, name: str) -> str:
+    """The actor an IRI, a prefixed name, a slug, a label or an abbreviation names, with or without diacritics.
+
+    Raises ParameterError listing the candidates when several actors match, or saying how to name one
+    when none does.
+    """
+    iri = name if "://" in name else PREFIXES["igr"] + name.removeprefix("igr:")
+    try:
+        types = {q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), _TYPE, None)}
+    except ValueError:  # not an IRI (a label with spaces, say)
+        types = set()
+    if types & _ACTOR_TYPES:
+        return iri
+    text = needle(name)
+    rows = [{k: v.value for k, v in zip(("needle", "resource", "matched", "kind", "type", "label"), row) if v is not None}
+            for row in run(store, _RESOURCE["search"].text, substitutions={ox.Variable("needle"): ox.Literal(text)})]
+    actors = {r["resource"] for r in rows if r.get("type") in _ACTOR_TYPES}
+    hits = [h for h in rank(name, [r for r in rows if r["resource"] in actors], limit=20)]
+    exact = sorted({h.iri for h in hits if needle(h.matched) == text})
+    if len(exact) == 1:
+        return exact[0]
+    candidates = exact or [h.iri for h in hits]
+    if not candidates:
+        raise ParameterError(f"no actor is named {name!r}; give its IRI, its slug (as in /id/SLUG), a label or an abbreviation")
+    if len(candidates) == 1:
+        return candidates[0]
+    listed = "; ".join(f"{_local(c)} ({_label(store, c, 'vi')})" for c in candidates[:12])
+    raise ParameterError(f"{name!r} names {len(candidates)} actors: {listed}; give one of these slugs")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------------
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _labels(store: ox.Store, iri: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for predicate in _LABELS:
+        for quad in store.quads_for_pattern(ox.NamedNode(iri), predicate, None):
+            literal = quad.object
+            found.setdefault(literal.language or "", literal.value)  # type: ignore[union-attr]
+    return found
+
+
+def _label(store: ox.Store, iri: str, lang: str) -> str:
+    labels = _labels(store, iri)
+    return labels.get(lang) or labels.get("vi") or labels.get("en") or labels.get("") or _local(iri)
+
+
+def _rows(store: ox.Store, panel: str, **params: str) -> list[dict[str, str]]:
+    query = _PANELS[panel]
+    result = run(store, query.text, substitutions={ox.Variable(k): ox.NamedNode(v) for k, v in params.items()})
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[index]
+
+
+def _number(value: Decimal, lang: str) -> str:
+    """Every digit the graph holds, never rounded: 12.167 -> "12,167" (vi) / "12.167" (en); 1000 -> "1.000" / "1,000"."""
+    integer, _, fraction = f"{value.normalize():f}".partition(".")
+    text = f"{int(integer):,}" + (f".{fraction}" if fraction else "")
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def value_text(value: str, unit: str, lang: str, qualifier: str = "") -> str:
+    """A figure as a reader writes it: 20050000000 USD -> "20,05 tỷ USD" / "20.05 billion USD"."""
+    amount, unit_name = Decimal(value), _local(unit)
+    if unit_name == "usd":
+        for size, vi, en in ((Decimal(10) ** 9, "tỷ", "billion"), (Decimal(10) ** 6, "triệu", "million")):
+            if abs(amount) >= size:
+                text = f"{_number(amount / size, lang)} {vi if lang == 'vi' else en} USD"
+                break
+        else:
+            text = f"{_number(amount, lang)} USD"
+    elif unit_name == "percent":
+        text = f"{_number(amount, lang)}%"
+    elif unit_name == "ordinal-rank":
+        text = f"thứ {_number(amount, lang)}" if lang == "vi" else f"No. {_number(amount, lang)}"
+    else:
+        text = _number(amount, lang) + ("" if unit_name == "count" else f" {unit_name}")
+    prefix = {"at-least": ("ít nhất", "at least"), "at-most": ("tối đa", "at most"), "about": ("khoảng", "about"),
+              "more-than": ("hơn", "more than")}.get(_local(qualifier)) if qualifier else None
+    return f"{prefix[0] if lang == 'vi' else prefix[1]} {text}" if prefix else text
+
+
+def _day_text(day: str, month: str, year: str, lang: str) -> str:
+    """--04-14 style parts (gDay ---14, gMonth --04) and a year, as a reader writes the date."""
+    d, m = day.lstrip("-"), month.lstrip("-")
+    if lang == "vi":
+        return "/".join(p for p in (d.lstrip("0") if d else "", m.lstrip("0"), year) if p)
+    return "-".join(p for p in (year or "????", m, d) if p)
+
+
+class _Notes:
+    """Numbers the quotes as the brief cites them: the first quote cited is [1], and a quote that
+    supports several statements keeps its one number."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.notes: list[Note] = []
+        self._by_quote: dict[tuple[str, int, int], int] = {}
+        self._by_fact: dict[str, list[int]] = {}
+
+    def cite(self, *facts: str) -> list[int]:
+        numbers: list[int] = []
+        for fact in facts:
+            if fact and fact not in self._by_fact:
+                self._by_fact[fact] = []
+                rows = run(self.store, _RESOURCE["evidence"].text, substitutions={ox.Variable("resource"): ox.NamedNode(fact)})
+                for row in rows:
+                    key = (row["file"].value, int(row["start"].value), int(row["end"].value))
+                    if key not in self._by_quote:
+                        self._by_quote[key] = len(self.notes) + 1
+                        self.notes.append(Note(len(self.notes) + 1, fact, key[0], row["quote"].value, key[1], key[2],
+                                               row["title"].value if row["title"] is not None else "",
+                                               row["inferred"].value == "true"))
+                    if self._by_quote[key] not in self._by_fact[fact]:
+                        self._by_fact[fact].append(self._by_quote[key])
+            numbers += [n for n in self._by_fact.get(fact, []) if n not in numbers]
+        return sorted(numbers)
+
+
+def _after(as_of: date, *dates: str) -> bool:
+    """Whether what these dates (full dates or years, first known wins) date lies after the day."""
+    for text in dates:
+        if text and text[:4].isdigit():
+            start = text[:10] if len(text) >= 10 else f"{text[:4]}-01-01"
+            return start > as_of.isoformat()
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------
+# The sections
+# ---------------------------------------------------------------------------------------------------
+
+def _who(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
+    words = _WORDS[lang]
+    rows = _rows(store, "identity", actor=actor)
+    section = Section("who", words["who"])
+    values: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        attribute, value = row["attribute"], row["value"]
+        if attribute == "name":
+            continue
+        if attribute == "kind" and not value.startswith((PREFIXES["ig"], PREFIXES["org"], PREFIXES["foaf"], PREFIXES["schema"])):
+            continue
+        shown = row.get("labelVi" if lang == "vi" else "labelEn") or row.get("labelEn") or row.get("labelVi") \
+            or (value if "://" not in value else _local(value))
+        if shown not in values[attribute]:
+            values[attribute].append(shown)
+    labels = _labels(store, actor)
+    names = [n for n in (labels.get("vi"), labels.get("en")) if n]
+    cited = notes.cite(actor)
+    if names:
+        section.lines.append(Line(f"{words['name']}: " + " · ".join(dict.fromkeys(names)), cited, actor, names=names))
+    for attribute in ("abbreviation", "kind", "category", "parent", "unit", "place", "represents", "represented-by",
+                      "manages", "managed-by", "identifier"):
+        if values.get(attribute):
+            section.lines.append(Line(f"{words[attribute]}: " + ", ".join(sorted(values[attribute])), cited, actor,
+                                      names=values[attribute]))
+    return section
+
+
+def _people(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) -> Section:
+    words = _WORDS[lang]
+    section = Section("people", words["people"])
+    for row in _rows(store, "people", actor=actor):
+        if _after(as_of, row.get("attestedOn", ""), row.get("year", "")):
+            continue
+        role = row.get("roleVi" if lang == "vi" else "roleEn") or _local(row["role"])
+        when = row.get("attestedOn") or (_day_text(row.get("day", ""), row.get("month", ""), row.get("year", ""), lang)
+                                          if row.get("month") else "")
+        if row.get("vacant") == "true":
+            post = _label(store, row["fact"], lang)
+            section.lines.append(Line(f"{post} ({role}): {words['vacant']}", notes.cite(row["fact"]), row["fact"], names=[post]))
+            continue
+        person, organisation = _label(store, row["person"], lang), _label(store, row["organisation"], lang)
+        text = (f"{role}, {organisation}" if row["person"] == actor else f"{person}: {role}"
+                + (f", {organisation}" if row["organisation"] != actor else "")) + \
+            (f" ({words['attested']} {when})" if when else "")
+        section.lines.append(Line(text, notes.cite(row["fact"]), row["fact"], names=[person, organisation]))
+    return section
+
+
+def _figures(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) -> Section:
+    words = _WORDS[lang]
+    section = Section("figures", words["figures"], header=[words["indicator"], words["value"], words["period"],
+                                                          words["kind-of-figure"], words["growth"]])
+    rows = {r["fact"]: r for r in _rows(store, "figures", actor=actor)}
+    growth = {r["growthOf"]: r for r in rows.values() if "growthOf" in r}
+    for fact, row in rows.items():
+        if "growthOf" in row and row["growthOf"] in rows:
+            continue  # shown with the figure it measures the growth of
+        period = row.get("period") or "–".join(p for p in (row.get("periodStart", ""), row.get("periodEnd", "")) if p)
+        if row.get("deadline"):
+            period = (period + " " if period else "") + f"({words['by']} {row['deadline']})"
+        if _after(as_of, row.get("period", ""), row.get("periodStart", "")):
+            continue
+        indicator = row.get("indicatorVi" if lang == "vi" else "indicatorEn") or _local(row["indicator"])
+        if row.get("via"):
+            indicator += f" ({words['through']} {_label(store, row['via'], lang)})"
+        value = value_text(row["value"], row["unit"], lang, row.get("qualifier", ""))
+        figures = [value]
+        rate = growth.get(fact)
+        growth_text = ""
+        cited = notes.cite(fact)
+        if rate:
+            growth_text = value_text(rate["value"], rate["unit"], lang) + (f" {words['vs']} {rate['comparedWith']}" if rate.get("comparedWith") else "")
+            figures.append(value_text(rate["value"], rate["unit"], lang))
+            cited += [n for n in notes.cite(rate["fact"]) if n not in cited]
+        status = _label(store, row["status"], lang)
+        cells = [indicator, value, period, status, growth_text]
+        section.cells.append(cells)
+        section.rows.append(Line(" | ".join(cells), cited, fact, figures=figures))
+    return section
+
+
+def _engagements(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) -> Section:
+    words = _WORDS[lang]
+    section = Section("engagements", words["engagements"])
+    events: dict[str, dict] = {}
+    for row in _rows(store, "engagements", actor=actor):
+        entry = events.setdefault(row["event"], {"row": row, "with": {}})
+        if "counterpart" in row:
+            entry["with"][row["counterpart"]] = row["counterpartRole"]
+    ordered = sorted(events.items(), key=lambda e: (e[1]["row"].get("date") or e[1]["row"].get("year")
+                                                   or e[1]["row"].get("inferredYear") or "9999", e[0]))
+    for event, entry in ordered:
+        row = entry["row"]
+        if _after(as_of, row.get("date", ""), row.get("year", "")):
+            continue
+        if row.get("date"):
+            when = row["date"] if lang == "en" else "/".join(reversed(row["date"].split("-")))
+        elif row.get("month"):
+            when = _day_text(row.get("day", ""), row["month"], row.get("year", ""), lang)
+            if not row.get("year"):
+                when += f" ({words['inferred-year'].format(year=row['inferredYear'])})" if row.get("inferredYear") else f" ({words['no-year']})"
+        else:
+            when = words["no-year"]
+        label = _label(store, event, lang)
+        others = [f"{_label(store, c, lang)} ({_label(store, r, lang).lower()})" for c, r in sorted(entry["with"].items())]
+        text = f"{when} — {label} — {words['role']}: {_label(store, row['role'], lang).lower()}"
+        if others:
+            text += f" — {words['with']}: " + "; ".join(others)
+        section.lines.append(Line(text, notes.cite(row["fact"], event), row["fact"],
+                                  names=[label, *(_label(store, c, lang) for c in entry["with"])]))
+    return section
+
+
+def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date, *,
+                   only_with: str | None = None, open_only: bool = False, key: str = "relationships") -> Section:
+    words = _WORDS[lang]
+    section = Section(key, words[key])
+    facts: dict[str, dict] = {}
+    for row in _rows(store, "relationships", actor=actor):
+        entry = facts.setdefault(row["fact"], {"row": row, "with": {}})
+        if "counterpart" in row:
+            entry["with"].setdefault(row["counterpart"], row["counterpartPosition"])
+    for fact, entry in sorted(facts.items(), key=lambda f: (f[1]["row"]["kind"], f[0])):
+        row = entry["row"]
+        if only_with and only_with not in entry["with"]:
+            continue
+        status = _local(row.get("status", ""))
+        if open_only and status not in _OPEN:
+            continue
+        if _after(as_of, row.get("date", "")):
+            continue
+        parts = [f"{_label(store, row['kind'], lang)}: {_label(store, fact, lang)}"]
+        if row.get("status"):
+            parts.append(f"{words['status']}: {_label(store, row['status'], lang).lower()}")
+        if row.get("date"):
+            parts.append(row["date"])
+        counterparts = sorted(_label(store, c, lang) for c in entry["with"])
+        if counterparts:
+            parts.append(f"{words['with']}: " + ", ".join(counterparts))
+        if row.get("event"):
+            parts.append(f"{words['at']}: {_label(store, row['event'], lang)}")
+        section.lines.append(Line(" — ".join(parts), notes.cite(fact), fact, names=counterparts))
+    return section
+
+
+def _sectors(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
+    words = _WORDS[lang]
+    section = Section("sectors", words["sectors"])
+    by_how: dict[str, dict[str, list[str]]] = {"focus": defaultdict(list), "relationship": defaultdict(list)}
+    for row in _rows(store, "sectors", actor=actor):
+        by_how[row["how"]][row["sector"]].append(row["fact"])
+    for how, title in (("focus", words["stated"]), ("relationship", words["via-relationships"])):
+        if by_how[how]:
+            names = sorted(_label(store, s, lang) for s in by_how[how])
+            facts = sorted({f for fs in by_how[how].values() for f in fs})
+            section.lines.append(Line(f"{title}: " + ", ".join(names), notes.cite(*facts), names=names))
+    return section
+
+
+def _shared(store: ox.Store, actor: str, other: str, lang: str, notes: _Notes, as_of: date) -> Section:
+    words = _WORDS[lang]
+    section = Section("shared", words["shared"])
+    found: dict[str, dict[str, set[str]]] = {w: defaultdict(set) for w in ("event", "relationship", "sector", "partner")}
+    for row in _rows(store, "shared", actor=actor, other=other):
+        found[row["what"]][row["thing"]] |= {row["factA"], row["factB"]}
+    for what, title in (("event", "events"), ("relationship", "shared-relationships"), ("sector", "shared-sectors"),
+                        ("partner", "partners")):
+        if found[what]:
+            names = sorted(_label(store, thing, lang) for thing in found[what])
+            facts = sorted({f for fs in found[what].values() for f in fs})
+            section.lines.append(Line(f"{words[title]}: " + "; ".join(names), notes.cite(*facts), names=names))
+    return section
+
+
+def _gaps(store: ox.Store, actor: str, lang: str) -> Section:
+    words = _WORDS[lang]
+    section = Section("gaps", words["gaps"])
+    by_gap: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(store, "gaps", actor=actor):
+        label = _label(store, row["thing"], lang)
+        by_gap[row["gap"]].append(label if label == _local(row["thing"]) else f"{label} ({_local(row['thing'])})")
+    for gap, things in by_gap.items():
+        section.lines.append(Line(f"{words[gap]}: " + "; ".join(sorted(set(things))), []))
+    return section
+
+
+def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -> tuple[Section, str]:
+    words = _WORDS[lang]
+    section = Section("network", words["network"])
+    graph = nw.view(network, nw.Filters(as_of=as_of))
+    present = [s for s in subjects if s in graph]
+    if not present:
+        return section, ""
+    around = nx.compose_all([nw.ego(graph, s, 1) for s in present])
+    rows, _ = nw.report(network, graph, betweenness_budget_s=2.0)
+    positions = {r["actor"]: r[f"position_{lang}"] for r in rows}
+    for subject in present:
+        section.lines.append(Line(positions[subject], []))
+    return section, _svg(nw.collaboration(around), present, lang)
+
+
+def _svg(graph: nx.Graph, centres: list[str], lang: str) -> str:
+    """The ego network as an inline SVG: nodes coloured by category, the subjects ringed, labels as text."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    width, height, margin = 760, 460, 70
+    layout = (nx.kamada_kawai_layout(graph) if 2 < len(graph) <= 200 else nx.spring_layout(graph, seed=7))
+    xs, ys = [p[0] for p in layout.values()], [p[1] for p in layout.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+
+    def at(node: str) -> tuple[float, float]:
+        x, y = layout[node]
+        return (margin + (x - min(xs)) / span_x * (width - 2 * margin), margin / 2 + (y - min(ys)) / span_y * (height - margin))
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'role="img" aria-label={quoteattr("mạng lưới quanh chủ thể" if lang == "vi" else "ego network")}>']
+    for a, b, data in graph.edges(data=True):
+        (x1, y1), (x2, y2) = at(a), at(b)
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#9aa5b1" '
+                     f'stroke-width="{min(1 + math.log2(data["weight"]), 6):.1f}"/>')
+    for node, data in graph.nodes(data=True):
+        x, y = at(node)
+        colour = CATEGORY_COLOURS.get(data.get("category", ""), "#b0b0b0")
+        ring = ' stroke="#1d2329" stroke-width="3"' if node in centres else ""
+        label = data.get(f"label_{lang}") or _local(node)
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{12 if node in centres else 8}" fill="{colour}"{ring}/>')
+        parts.append(f'<text x="{x:.1f}" y="{y + 22:.1f}" font-size="11" text-anchor="middle">{escape(label if len(label) <= 34 else label[:33] + "…")}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The brief
+# ---------------------------------------------------------------------------------------------------
+
+def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: str = "vi", as_of: date | None = None,
+                manifest: Manifest | None = None, network: nw.Network | None = None) -> Brief:
+    """The brief on one actor, or on a pair before they meet (`other`), from a store.
+
+    Raises ParameterError for an unknown or ambiguous actor or language.
+    """
+    if lang not in _WORDS:
+        raise ParameterError(f"lang is vi or en, not {lang!r}")
+    day = as_of or date.today()
+    subjects = [find_actor(store, actor)] + ([find_actor(store, other)] if other else [])
+    if len(set(subjects)) != len(subjects):
+        raise ParameterError("a meeting brief needs two different actors")
+    notes = _Notes(store)
+    sections: list[Section] = []
+    for subject in subjects:
+        sections += [_who(store, subject, lang, notes), _people(store, subject, lang, notes, day),
+                     _figures(store, subject, lang, notes, day), _engagements(store, subject, lang, notes, day),
+                     _relationships(store, subject, lang, notes, day), _sectors(store, subject, lang, notes)]
+        if len(subjects) > 1:
+            for section in sections[-6:]:
+                section.title = f"{section.title} — {_label(store, subject, lang)}"
+    if other:
+        sections.append(_shared(store, subjects[0], subjects[1], lang, notes, day))
+        sections.append(_relationships(store, subjects[0], lang, notes, day, only_with=subjects[1], open_only=True, key="open"))
+    position, svg = _network(network or nw.project(store, shared_sectors=False), subjects, lang, day)
+    sections.append(position)
+    for subject in subjects:
+        gaps = _gaps(store, subject, lang)
+        if len(subjects) > 1:
+            gaps.title = f"{gaps.title} — {_label(store, subject, lang)}"
+        sections.append(gaps)
+    kept = [s for s in sections if s.lines or s.rows]
+    build = f"{manifest.built_at} ({manifest.fingerprint[:12]})" if manifest else ""
+    return Brief([Subject(s, _label(store, s, lang), _label(store, s, "en" if lang == "vi" else "vi")) for s in subjects],
+                 lang, day, build, kept, notes.notes, svg)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined,
+                              autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False))
+
+
+def render(brief: Brief, fmt: str) -> bytes:
+    """The brief as Markdown, self-contained HTML or PDF.
+
+    Raises ParameterError for an unknown format, PdfUnavailable when WeasyPrint cannot run here.
+    """
+    if fmt not in FORMATS:
+        raise ParameterError(f"unknown brief format {fmt!r}; use md, html or pdf")
+    context = {"b": brief, "w": _WORDS[brief.lang]}
+    if fmt == "md":
+        return _environment().get_template("brief.md").render(**context).encode("utf-8")
+    html = _environment().get_template("brief.html").render(**context)
+    if fmt == "html":
+        return html.encode("utf-8")
+    try:
+        import weasyprint
+    except (ImportError, OSError) as e:  # OSError: the package is there, its system libraries (Pango) are not
+        raise PdfUnavailable(f"PDF needs WeasyPrint and its system libraries: {e}. On Debian: "
+                             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; or ask for md or html") from e
+    return weasyprint.HTML(string=html).write_pdf()  # type: ignore[no-any-return]

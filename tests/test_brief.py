@@ -1,0 +1,199 @@
+"""Stakeholder briefs: every name and figure they state is in the graph with its evidence, every footnote
+resolves to a quote in its source that contains what it supports; Markdown, HTML (in Chromium, offline)
+and PDF (its pages drawn by pdftoppm); the CLI and /briefs."""
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from browser import chromium, open_page
+from conftest import live_server
+from graph.brief import Brief, build_brief, find_actor, render
+from graph.build import build
+from graph.errors import ParameterError
+from graph.query import run
+from graph.settings import Settings
+
+IGR = "https://w3id.org/innograph/id/"
+SUBJECTS = [("c4ir-hcmc", None), ("shtp-board", None), ("consulate-general-japan", None), ("torino", None),
+            ("c4ir-hcmc", "consulate-general-united-states")]
+NUMBER_WORDS = {"1": "một", "2": "hai", "3": "ba", "4": "bốn", "5": "năm", "6": "sáu", "7": "bảy", "8": "tám", "9": "chín", "10": "mười"}
+
+
+@pytest.fixture(scope="module")
+def briefs(store: ox.Store) -> dict[tuple[str, str | None, str], Brief]:
+    return {(a, b, lang): build_brief(store, a, other=b, lang=lang, as_of=date(2026, 1, 1))
+            for a, b in SUBJECTS for lang in ("vi", "en")}
+
+
+@pytest.fixture(scope="module")
+def labels(store: ox.Store) -> set[str]:
+    """Every name the graph gives anything, in any language."""
+    rows = run(store, "SELECT ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel|foaf:name ?l }")
+    return {row["l"].value for row in rows}  # type: ignore[union-attr]
+
+
+def _lines(brief: Brief):  # type: ignore[no-untyped-def]
+    for section in brief.sections:
+        for line in section.lines + section.rows:
+            yield section, line
+
+
+@pytest.mark.parametrize(("actor", "other"), SUBJECTS, ids=lambda v: v or "alone")
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_footnote_resolves_to_its_quote_in_its_source(briefs: dict, seeds: dict[str, str], actor: str,
+                                                            other: str | None, lang: str) -> None:
+    brief = briefs[(actor, other, lang)]
+    assert [n.number for n in brief.notes] == list(range(1, len(brief.notes) + 1))
+    for note in brief.notes:
+        assert seeds[note.file][note.start:note.end] == note.quote, f"[{note.number}] is not at {note.file}:{note.start}"
+    cited = {n for _, line in _lines(brief) for n in line.notes}
+    assert cited == {n.number for n in brief.notes}, "a note nothing cites, or a citation with no note"
+    for section, line in _lines(brief):
+        if section.key not in ("network", "gaps"):
+            assert line.notes, f"{section.title}: {line.text!r} has no footnote"
+
+
+@pytest.mark.parametrize(("actor", "other"), SUBJECTS, ids=lambda v: v or "alone")
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_name_stated_is_a_name_in_the_graph(briefs: dict, labels: set[str], actor: str, other: str | None,
+                                                  lang: str) -> None:
+    for section, line in _lines(briefs[(actor, other, lang)]):
+        unknown = [name for name in line.names if name not in labels and not name.startswith(("obs-", "membership-"))]
+        assert not unknown, f"{section.title}: {unknown} are not names in the graph"
+
+
+@pytest.mark.parametrize(("actor", "other"), SUBJECTS, ids=lambda v: v or "alone")
+def test_each_figure_is_in_the_graph_and_its_quote_says_it(briefs: dict, store: ox.Store, actor: str,
+                                                           other: str | None) -> None:
+    brief = briefs[(actor, other, "vi")]
+    notes = {n.number: n for n in brief.notes}
+    for section, line in _lines(brief):
+        if section.key != "figures":
+            continue
+        assert run(store, f"ASK {{ <{line.fact}> a qb:Observation ; prov:wasDerivedFrom ?evidence }}")
+        quotes = " ".join(notes[n].quote for n in line.notes)
+        for figure in line.figures:
+            number = re.search(r"\d[\d.,]*", figure)[0]  # type: ignore[index]
+            assert number in quotes or NUMBER_WORDS.get(number, "\0") in quotes, f"{figure} is not in {quotes!r}"
+
+
+def test_the_briefs_say_what_the_articles_say(briefs: dict) -> None:
+    def text(actor: str, other: str | None, lang: str) -> str:
+        return render(briefs[(actor, other, lang)], "md").decode()
+
+    c4ir = text("c4ir-hcmc", None, "vi")
+    assert "Lê Trường Duy: Giám đốc" in c4ir and "14/4 (năm 2025 là suy luận của người biên tập)" in c4ir
+    assert all(c in c4ir for c in ("Tổng Lãnh sự quán Nhật Bản", "Tổng Lãnh sự quán Hàn Quốc", "Tổng Lãnh sự quán Hoa Kỳ"))
+    assert "1.000" in c4ir and "ít nhất 50%" in c4ir
+    board = text("shtp-board", None, "en")
+    assert "Nguyễn Kỳ Phùng" in board and "attested on 2024-12-28" in board
+    park = text("shtp-board", None, "vi")  # the board manages the park: the park's figures are in its brief
+    assert "| 20,05 tỷ USD | 2024 | Ước tính | 18,3% so với 2023 |" in park
+    japan = text("consulate-general-japan", None, "en")
+    assert "C4IR HCMC working session" in japan and "Consul General of Japan in Ho Chi Minh City" in japan
+    torino = text("torino", None, "vi")
+    assert "Stefano Lo Russo: Thị trưởng" in torino and "24/09/2024" in torino
+    pair = text("c4ir-hcmc", "consulate-general-united-states", "en")
+    assert "## What the two share" in pair and "## What is open between them" in pair
+    assert "Events both attended: C4IR HCMC working session" in pair
+
+
+def test_sections_with_nothing_are_left_out(briefs: dict) -> None:
+    torino = briefs[("torino", None, "en")]
+    assert "figures" not in {s.key for s in torino.sections}  # the articles give Torino no figure
+    assert all(s.lines or s.rows for s in torino.sections)
+
+
+def test_a_brief_as_of_an_earlier_day_leaves_out_what_came_after(store: ox.Store) -> None:
+    later = build_brief(store, "shtp-board", lang="en", as_of=date(2026, 1, 1))
+    earlier = build_brief(store, "shtp-board", lang="en", as_of=date(2024, 6, 1))
+    assert "As of: 2024-06-01" in render(earlier, "md").decode()
+
+    def people(brief: Brief) -> list[str]:
+        return [line.text for s in brief.sections if s.key == "people" for line in s.lines]
+
+    held = [t for t in people(later) if t.startswith("Nguyễn Kỳ Phùng: ") and "2024-12-28" in t]
+    assert held and not any(t in people(earlier) for t in held)
+
+
+@pytest.mark.parametrize(("name", "iri"), [
+    ("C4IR", "c4ir-hcmc"), ("trung tam cach mang cong nghiep lan thu 4 thanh pho ho chi minh", "c4ir-hcmc"),
+    ("igr:torino", "torino"), (IGR + "shtp-board", "shtp-board"), ("Tổng Lãnh sự quán Nhật Bản tại TPHCM", "consulate-general-japan"),
+])
+def test_an_actor_is_found_by_iri_slug_label_or_abbreviation(store: ox.Store, name: str, iri: str) -> None:
+    assert find_actor(store, name) == IGR + iri
+
+
+def test_an_ambiguous_name_lists_the_candidates_and_an_unknown_one_says_how_to_name(store: ox.Store) -> None:
+    with pytest.raises(ParameterError, match=r"names \d+ actors: .*hcmc-department-of-science-and-technology"):
+        find_actor(store, "So Khoa hoc va Cong nghe")
+    with pytest.raises(ParameterError, match="no actor is named"):
+        find_actor(store, "event-c4ir-hcmc-consuls-general-meeting")
+
+
+def test_markdown_defines_every_footnote_it_uses(briefs: dict) -> None:
+    text = render(briefs[("c4ir-hcmc", "consulate-general-united-states", "vi")], "md").decode()
+    used = set(re.findall(r"\[\^(\d+)\](?!:)", text))
+    defined = set(re.findall(r"^\[\^(\d+)\]:", text, re.M))
+    assert used and used == defined
+    assert text.startswith("# Hồ sơ gặp gỡ: ") and "Tính đến ngày: 2026-01-01" in text
+
+
+def test_the_pdf_has_pages_that_pdftoppm_draws(briefs: dict, tmp_path: Path) -> None:
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(render(briefs[("c4ir-hcmc", None, "vi")], "pdf"))
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 2 and all(p.stat().st_size > 5_000 for p in pages)
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Lê Trường Duy" in words and "Trung tâm Cách mạng công nghiệp lần thứ 4" in words
+
+
+@pytest.fixture(scope="module")
+def base(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store_dir = tmp_path_factory.mktemp("briefs") / "store"
+    build(settings, store_dir=store_dir)
+    with live_server(store_dir) as (url, _):
+        yield url
+
+
+def test_the_html_brief_renders_in_chromium_with_no_request_leaving(base: str) -> None:
+    url = f"{base}/briefs/c4ir-hcmc?with=consulate-general-united-states&lang=en"
+    html = httpx.get(url, timeout=60).text
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    with chromium() as devtools, open_page(devtools, url) as page:
+        assert page.evaluate("document.querySelectorAll('svg circle').length") >= 2
+        assert page.evaluate("document.querySelectorAll('#sources li').length") >= 10
+        assert page.evaluate("[...document.querySelectorAll('sup a')].every(a => document.querySelector(a.getAttribute('href')))")
+        assert [r for r in page.requests if not r.startswith((base + "/", "data:"))] == []
+        assert page.errors == [] and page.dialogs == []
+
+
+@pytest.mark.parametrize(("path", "status", "fragment"), [
+    ("/briefs/torino?format=md&lang=en", 200, "# Brief: Turin"),
+    ("/briefs/C4IR?with=Tổng Lãnh sự quán Hoa Kỳ tại TPHCM&format=md", 200, "# Hồ sơ gặp gỡ"),
+    ("/briefs/So Khoa hoc?format=md", 400, "names"),
+    ("/briefs/nobody", 400, "no actor is named"),
+    ("/briefs/torino?as_of=yesterday", 400, "YYYY-MM-DD"),
+])
+def test_the_briefs_route(base: str, path: str, status: int, fragment: str) -> None:
+    answer = httpx.get(base + path, timeout=60)
+    assert answer.status_code == status and fragment in answer.text
+
+
+def test_the_pdf_route_and_the_cli(base: str, settings: Settings, tmp_path: Path) -> None:
+    pdf = httpx.get(f"{base}/briefs/consulate-general-japan?format=pdf", timeout=120)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    out = tmp_path / "japan.md"
+    done = subprocess.run([sys.executable, "-m", "graph", "brief", "Tổng Lãnh sự quán Nhật Bản", "--lang", "en", "--out", str(out),
+                           "--store", str(settings.store_dir)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").startswith("# Brief: Consulate General of Japan in Ho Chi Minh City")
