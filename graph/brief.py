@@ -133,6 +133,11 @@ class Brief:
     svg: str = ""
 
     @property
+    def documents(self) -> list[tuple[str, str]]:
+        """The source documents the notes quote, with their titles, in file order."""
+        return sorted({(n.file, n.title) for n in self.notes})
+
+    @property
     def title(self) -> str:
         words = _WORDS[self.lang]
         return f"{words['pair' if len(self.subjects) > 1 else 'brief']}: " + f" {words['and']} ".join(s.label for s in self.subjects)
