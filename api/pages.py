@@ -125,7 +125,9 @@ async def resource(slug: str, request: Request, service: Service, lang: Lang = "
         evidence = await service.select(_RESOURCE["evidence"].text, resource=subject)
         page = _page(iri, statements, incoming, evidence, lang)
         network = await service.network(shared_sectors=False)
-        page["ego"] = f"/network/ego/{slug}?lang={lang}" if iri in network.graph else ""
+        actor = iri in network.graph
+        page["ego"] = f"/network/ego/{slug}?lang={lang}" if actor else ""
+        page["brief"] = f"/briefs/{slug}?lang={lang}" if actor else ""
         return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
     accept = parse_accept(request.headers.get("accept"), MEDIA_TYPES.get(format or "", format) if format else None)
     written = await service.run(Job(query=_RESOURCE["describe"].text, accept=accept, max_rows=service.settings.max_rows,

@@ -84,3 +84,12 @@ def hostile_base(settings: Settings, fixtures: Path, tmp_path_factory: pytest.Te
     build(settings, data=(settings.ontology_dir, data), store_dir=store_dir)
     with live_server(store_dir) as (url, _):
         yield url
+
+
+@pytest.fixture(scope="session")
+def base(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server over a fresh build of the project's graph, shared by the tests of pages, network and briefs."""
+    store_dir = tmp_path_factory.mktemp("served") / "store"
+    build(settings, store_dir=store_dir)
+    with live_server(store_dir) as (url, _):
+        yield url

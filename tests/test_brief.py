@@ -5,7 +5,6 @@ and PDF (its pages drawn by pdftoppm); the CLI and /briefs."""
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from browser import chromium, open_page
-from conftest import live_server
 from graph.brief import Brief, build_brief, find_actor, render
-from graph.build import build
 from graph.errors import ParameterError
 from graph.query import run
 from graph.settings import Settings
@@ -155,14 +152,6 @@ def test_the_pdf_has_pages_that_pdftoppm_draws(briefs: dict, tmp_path: Path) -> 
     assert len(pages) >= 2 and all(p.stat().st_size > 5_000 for p in pages)
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Lê Trường Duy" in words and "Trung tâm Cách mạng công nghiệp lần thứ 4" in words
-
-
-@pytest.fixture(scope="module")
-def base(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store_dir = tmp_path_factory.mktemp("briefs") / "store"
-    build(settings, store_dir=store_dir)
-    with live_server(store_dir) as (url, _):
-        yield url
 
 
 def test_the_html_brief_renders_in_chromium_with_no_request_leaving(base: str) -> None:

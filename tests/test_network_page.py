@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,20 +13,10 @@ import networkx as nx
 import pytest
 
 from browser import chromium, open_page
-from conftest import live_server
-from graph.build import build
 from graph.settings import Settings
 
 IGR = "https://w3id.org/innograph/id/"
 HOSTILE_LABELS = ("<script>alert(1)</script>", '" onmouseover="alert(1)')
-
-
-@pytest.fixture(scope="module")
-def base(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store_dir = tmp_path_factory.mktemp("network-pages") / "store"
-    build(settings, store_dir=store_dir)
-    with live_server(store_dir) as (url, _):
-        yield url
 
 
 def _offline(html: str) -> None:
@@ -93,11 +82,13 @@ def test_a_bad_filter_gets_400_saying_what_is_wrong(base: str, path: str, fragme
     assert answer.status_code == 400 and fragment in answer.text
 
 
-def test_an_actors_page_links_to_its_network(base: str) -> None:
+def test_an_actors_page_links_to_its_network_and_its_brief(base: str) -> None:
     page = httpx.get(f"{base}/id/c4ir-hcmc", headers={"Accept": "text/html"}, timeout=60).text
-    assert 'href="/network/ego/c4ir-hcmc?lang=vi"' in page
+    assert 'href="/network/ego/c4ir-hcmc?lang=vi"' in page and 'href="/briefs/c4ir-hcmc?lang=vi"' in page
+    for link in ("/network/ego/c4ir-hcmc?lang=vi", "/briefs/c4ir-hcmc?lang=vi"):
+        assert httpx.get(base + link, timeout=60).status_code == 200
     document = httpx.get(f"{base}/id/doc-000", headers={"Accept": "text/html"}, timeout=60).text
-    assert "/network/ego/" not in document
+    assert "/network/ego/" not in document and "/briefs/" not in document
 
 
 def test_the_cli_writes_the_same_page_as_a_file(settings: Settings, base: str, tmp_path: Path) -> None:

@@ -1,24 +1,12 @@
 """The pages people read, tested live: search, a page for every IRI, the offline query page, hostile labels."""
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from conftest import live_server
-from graph.build import build
-from graph.settings import Settings
 
 HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def base(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store_dir = tmp_path_factory.mktemp("pages") / "store"
-    build(settings, store_dir=store_dir)
-    with live_server(store_dir) as (url, _):
-        yield url
 
 
 def _iris(response: httpx.Response) -> list[str]:
