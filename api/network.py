@@ -15,6 +15,7 @@ from api.service import QueryService
 from api.sparql import get_service
 from graph import network as nw
 from graph.network_page import SIZE_METRICS, PageContext, relation_label, render
+from graph.search import find_actor
 
 __all__ = ["router"]
 
@@ -111,7 +112,7 @@ async def network_ego(actor: str, request: Request, service: Service, view: View
                       hops: Annotated[int, Query(ge=1, le=6, description="How far the ego network reaches.")] = 1) -> Response:
     """The actors within `hops` ties of one (named by its slug, IRI or label), and every tie among them."""
     network = await _network(service, view)
-    center = nw.find_actor(network.graph, actor)
+    center = await asyncio.to_thread(find_actor, service.store(), actor)
     graph = await asyncio.to_thread(lambda: nw.ego(nw.view(network, view.filters), center, hops))
     label = network.graph.nodes[center][f"label_{lang}"]
     title = (f"Mạng quanh {label} ({hops} bước)" if lang == "vi" else f"Ego network of {label} ({hops} {'hop' if hops == 1 else 'hops'})")
@@ -131,7 +132,7 @@ async def network_report(service: Service, view: View,
     def compute() -> dict:
         graph = nw.view(network, view.filters)
         if ego:
-            graph = nw.ego(graph, nw.find_actor(network.graph, ego), hops)
+            graph = nw.ego(graph, find_actor(service.store(), ego), hops)
         return nw.report_document(*nw.report(network, graph))
 
     return JSONResponse(await asyncio.to_thread(compute))

@@ -29,18 +29,16 @@ from graph.errors import ParameterError, PdfUnavailable
 from graph.namespaces import PREFIXES
 from graph.network_page import CATEGORY_COLOURS
 from graph.query import run
-from graph.search import TYPE_FILTERS, needle, rank
+from graph.search import find_actor
 from graph.store import Manifest
 
-__all__ = ["Brief", "Section", "Line", "Note", "build_brief", "find_actor", "render", "FORMATS"]
+__all__ = ["Brief", "Section", "Line", "Note", "build_brief", "render", "FORMATS"]
 
 FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 _PANELS = catalogue(QUERIES_DIR / "brief")
 _RESOURCE = catalogue(QUERIES_DIR / "resource")
 _TEMPLATES = Path(__file__).parent / "templates"
 _LABELS = tuple(ox.NamedNode(PREFIXES[p] + local) for p, local in (("rdfs", "label"), ("skos", "prefLabel"), ("foaf", "name")))
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_ACTOR_TYPES = {t for name in ("organisation", "locality", "zone", "person") for t in TYPE_FILTERS[name]}
 _OPEN = {"proposed", "requested", "recommended", "committed", "planned", "aspired", "ongoing"}  # not yet signed or done
 _WORDS = {
     "vi": {"who": "Chủ thể là ai", "people": "Nhân sự", "figures": "Số liệu", "engagements": "Sự kiện đã tham gia",
@@ -141,40 +139,6 @@ class Brief:
     def title(self) -> str:
         words = _WORDS[self.lang]
         return f"{words['pair' if len(self.subjects) > 1 else 'brief']}: " + f" {words['and']} ".join(s.label for s in self.subjects)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Finding the actor
-# ---------------------------------------------------------------------------------------------------
-
-def find_actor(store: ox.Store, name: str) -> str:
-    """The actor an IRI, a prefixed name, a slug, a label or an abbreviation names, with or without diacritics.
-
-    Raises ParameterError listing the candidates when several actors match, or saying how to name one
-    when none does.
-    """
-    iri = name if "://" in name else PREFIXES["igr"] + name.removeprefix("igr:")
-    try:
-        types = {q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), _TYPE, None)}
-    except ValueError:  # not an IRI (a label with spaces, say)
-        types = set()
-    if types & _ACTOR_TYPES:
-        return iri
-    text = needle(name)
-    rows = [{k: v.value for k, v in zip(("needle", "resource", "matched", "kind", "type", "label"), row) if v is not None}
-            for row in run(store, _RESOURCE["search"].text, substitutions={ox.Variable("needle"): ox.Literal(text)})]
-    actors = {r["resource"] for r in rows if r.get("type") in _ACTOR_TYPES}
-    hits = [h for h in rank(name, [r for r in rows if r["resource"] in actors], limit=20)]
-    exact = sorted({h.iri for h in hits if needle(h.matched) == text})
-    if len(exact) == 1:
-        return exact[0]
-    candidates = exact or [h.iri for h in hits]
-    if not candidates:
-        raise ParameterError(f"no actor is named {name!r}; give its IRI, its slug (as in /id/SLUG), a label or an abbreviation")
-    if len(candidates) == 1:
-        return candidates[0]
-    listed = "; ".join(f"{_local(c)} ({_label(store, c, 'vi')})" for c in candidates[:12])
-    raise ParameterError(f"{name!r} names {len(candidates)} actors: {listed}; give one of these slugs")
 
 
 # ---------------------------------------------------------------------------------------------------

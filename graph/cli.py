@@ -148,14 +148,16 @@ HopsOption = Annotated[int, typer.Option("--hops", min=1, help="How far the ego 
 def _network_view(store: Optional[Path], sector: Optional[list[str]], category: Optional[list[str]], as_of: Optional[str],
                   source: Optional[list[str]], relation: Optional[list[str]], ego: Optional[str], hops: int):  # type: ignore[no-untyped-def]
     from graph import network as nw
+    from graph.search import find_actor
     from graph.store import open_store
 
     filters = nw.Filters.parse(sectors=sector or (), categories=category or (), as_of=as_of, sources=source or (),
                                relations=relation or ())
-    net = nw.project(open_store(store or Settings().store_dir), shared_sectors="shared-sector" in filters.relations)
+    opened = open_store(store or Settings().store_dir)
+    net = nw.project(opened, shared_sectors="shared-sector" in filters.relations)
     graph = nw.view(net, filters)
     if ego:
-        graph = nw.ego(graph, nw.find_actor(net.graph, ego), hops)
+        graph = nw.ego(graph, find_actor(opened, ego), hops)
     return net, graph
 
 

@@ -32,10 +32,9 @@ from graph.catalogue import QUERIES_DIR, catalogue
 from graph.errors import ParameterError
 from graph.namespaces import PREFIXES
 from graph.query import run
-from graph.text import fold
 
 __all__ = ["RELATIONS", "DEFAULT_RELATIONS", "Filters", "Network", "project", "ego", "collaboration", "measure",
-           "Metrics", "betweenness_sample_size", "report", "report_document", "export", "EXPORT_FORMATS", "find_actor"]
+           "Metrics", "betweenness_sample_size", "report", "report_document", "export", "EXPORT_FORMATS"]
 
 # Every kind of tie, in the order legends list them. Shared target sectors tie every pair of actors
 # that focus on a sector, so they grow with the square of the actors: asked for by name only.
@@ -506,24 +505,6 @@ def export(graph: nx.MultiGraph, fmt: str) -> bytes:
     else:
         nx.write_graphml(plain, buffer, named_key_ids=True)
     return buffer.getvalue()
-
-
-def find_actor(graph: nx.MultiGraph, name: str) -> str:
-    """The actor an IRI, a prefixed name (igr:c4ir-hcmc), a slug (c4ir-hcmc) or a label names, with or
-    without Vietnamese diacritics.
-
-    Raises ParameterError when nothing matches, or listing the candidates when several do.
-    """
-    iri = PREFIXES["igr"] + name.removeprefix("igr:") if "://" not in name else name
-    if iri in graph:
-        return iri
-    wanted = fold(name)
-    found = sorted(n for n, d in graph.nodes(data=True) if wanted in (fold(d["label_vi"]), fold(d["label_en"]), fold(_local(n))))
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise ParameterError(f"{name!r} names {len(found)} actors: {', '.join(found)}; give one of these IRIs")
-    raise ParameterError(f"no actor in the network is named {name!r}; give its IRI, its slug (as in /id/SLUG) or its label")
 
 
 def report(network: Network, graph: nx.MultiGraph, *, betweenness_budget_s: float = 10.0) -> tuple[list[dict], Metrics]:

@@ -2,9 +2,15 @@
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from graph.catalogue import QUERIES_DIR, catalogue
+from graph.errors import ParameterError
+from graph.namespaces import PREFIXES
+from graph.query import run
 from graph.text import fold
 
-__all__ = ["Hit", "needle", "rank", "TYPE_FILTERS"]
+__all__ = ["Hit", "needle", "rank", "find_actor", "TYPE_FILTERS", "ACTOR_TYPES"]
 
 # Short type names a user can filter by, and the classes they stand for.
 TYPE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -60,3 +66,36 @@ def rank(text: str, rows: list[dict[str, str]], *, types: tuple[str, ...] = (), 
         if iri not in best or score < best[iri].score:
             best[iri] = Hit(iri=iri, matched=matched, types=tuple(sorted(t for t in kinds[iri] if t)), score=score)
     return sorted(best.values(), key=lambda h: (h.score, h.iri))[:limit]
+
+
+ACTOR_TYPES = ("organisation", "locality", "zone", "person")  # what a brief or an ego network can be about
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ACTOR_CLASSES = {iri for name in ACTOR_TYPES for iri in TYPE_FILTERS[name]}
+
+
+def find_actor(store: ox.Store, name: str) -> str:
+    """The actor an IRI, a prefixed name (igr:c4ir-hcmc), a slug (c4ir-hcmc), a label or an abbreviation
+    names, with or without Vietnamese diacritics.
+
+    Raises ParameterError listing the candidates when several actors match, or saying how to name one
+    when none does.
+    """
+    iri = name if "://" in name else PREFIXES["igr"] + name.removeprefix("igr:")
+    try:
+        types = {q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), _RDF_TYPE, None)}
+    except ValueError:  # not an IRI: a label with spaces, say
+        types = set()
+    if types & _ACTOR_CLASSES:
+        return iri
+    text = needle(name)
+    result = run(store, catalogue(QUERIES_DIR / "resource")["search"].text, substitutions={ox.Variable("needle"): ox.Literal(text)})
+    rows = [{v.value: s[v].value for v in result.variables if s[v] is not None} for s in result]  # type: ignore[union-attr]
+    hits = rank(name, rows, types=ACTOR_TYPES, limit=20)
+    exact = [h for h in hits if needle(h.matched) == text]
+    candidates = exact or hits
+    if len(candidates) == 1:
+        return candidates[0].iri
+    if not candidates:
+        raise ParameterError(f"no actor is named {name!r}; give its IRI, its slug (as in /id/SLUG), a label or an abbreviation")
+    listed = "; ".join(f"{h.iri.rsplit('/', 1)[-1]} ({h.matched})" for h in candidates[:12])
+    raise ParameterError(f"{name!r} names {len(candidates)} actors: {listed}; give one of these slugs")

@@ -13,9 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from browser import chromium, open_page
-from graph.brief import Brief, build_brief, find_actor, render
+from graph.brief import Brief, build_brief, render
 from graph.errors import ParameterError
 from graph.query import run
+from graph.search import find_actor
 from graph.settings import Settings
 
 IGR = "https://w3id.org/innograph/id/"
@@ -123,7 +124,7 @@ def test_a_brief_as_of_an_earlier_day_leaves_out_what_came_after(store: ox.Store
 
 @pytest.mark.parametrize(("name", "iri"), [
     ("C4IR", "c4ir-hcmc"), ("trung tam cach mang cong nghiep lan thu 4 thanh pho ho chi minh", "c4ir-hcmc"),
-    ("igr:torino", "torino"), (IGR + "shtp-board", "shtp-board"), ("Tổng Lãnh sự quán Nhật Bản tại TPHCM", "consulate-general-japan"),
+    ("igr:torino", "torino"), (IGR + "shtp-board", "shtp-board"), ("Thanh pho Torino", "torino"), ("Tổng Lãnh sự quán Nhật Bản tại TPHCM", "consulate-general-japan"),
 ])
 def test_an_actor_is_found_by_iri_slug_label_or_abbreviation(store: ox.Store, name: str, iri: str) -> None:
     assert find_actor(store, name) == IGR + iri

@@ -128,10 +128,6 @@ def test_an_ego_network_reaches_k_hops(network: nw.Network) -> None:
     assert set(one) == {C4IR, *graph[C4IR]}
     two = nw.ego(graph, C4IR, 2)
     assert set(one) < set(two)
-    assert nw.find_actor(graph, "c4ir-hcmc") == C4IR
-    assert nw.find_actor(graph, "Thanh pho Torino") == TORINO  # a label without diacritics
-    with pytest.raises(ParameterError, match="no actor"):
-        nw.find_actor(graph, "Atlantis")
 
 
 def test_metrics_and_sentences_explain_position(network: nw.Network) -> None:

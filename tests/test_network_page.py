@@ -75,7 +75,7 @@ def test_the_report_states_each_actors_position_in_words(base: str) -> None:
 
 @pytest.mark.parametrize(("path", "fragment"), [
     ("/network?as_of=14/4", "YYYY-MM-DD"), ("/network?relation=friendship", "the relations are"),
-    ("/network?category=startup", "the categories are"), ("/network/ego/nobody", "no actor in the network"),
+    ("/network?category=startup", "the categories are"), ("/network/ego/nobody", "no actor is named"),
 ])
 def test_a_bad_filter_gets_400_saying_what_is_wrong(base: str, path: str, fragment: str) -> None:
     answer = httpx.get(base + path, timeout=60)
