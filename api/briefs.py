@@ -1,6 +1,5 @@
 """Stakeholder briefs over HTTP: the same brief as `innograph brief`, as HTML, Markdown or PDF."""
 
-import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -36,10 +35,11 @@ async def brief(actor: str, service: Service,
         raise ParameterError(f"as_of {as_of!r} is not a date; write it as YYYY-MM-DD") from e
     network = await service.network(shared_sectors=False)
 
-    def write() -> bytes:
+    def write() -> tuple[str, bytes]:
         made = build_brief(service.store(), actor, other=with_, lang=lang, as_of=day, manifest=service.manifest, network=network)
-        return render(made, format)
+        return FORMATS[format], render(made, format)
 
-    body = await asyncio.to_thread(write)
+    key = ("brief", actor, with_, lang, format, day or date.today())  # today's brief is new tomorrow
+    written = await service.document(key, write)
     headers = {"Content-Disposition": f'inline; filename="brief.{format}"'} if format == "pdf" else {}
-    return Response(body, media_type=FORMATS[format], headers=headers)
+    return Response(written.body, media_type=written.media_type, headers=headers)

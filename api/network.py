@@ -2,13 +2,14 @@
 filters as `innograph network`. The projection is made once a service (QueryService.network); each
 view is cut from it, measured and written in a thread, so queries go on being answered meanwhile."""
 
-import asyncio
+import json
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
 import networkx as nx
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import Response
 
 from api.errors import ERROR_RESPONSES
 from api.service import QueryService
@@ -71,11 +72,17 @@ def _form(network: nw.Network, view: ViewParams, action: str, lang: str, hops: i
             "relations": [(r, relation_label(r, lang)) for r in nw.RELATIONS]}
 
 
-async def _answer(service: QueryService, network: nw.Network, graph: nx.MultiGraph, *, fmt: str, request: Request,
-                  view: ViewParams, lang: str, size: str, title: str, hops: int | None = None) -> Response:
+async def _kept(service: QueryService, request: Request, make: Callable[[], tuple[str, bytes]]) -> Response:
+    """Each view is written once per request URL and kept: the store does not change while it is served."""
+    key = ("network", request.url.path, tuple(sorted(request.query_params.multi_items())))
+    written = await service.document(key, make)
+    return Response(written.body, media_type=written.media_type)
+
+
+def _write(service: QueryService, network: nw.Network, graph: nx.MultiGraph, *, fmt: str, request: Request,
+           view: ViewParams, lang: str, size: str, title: str, hops: int | None = None) -> tuple[str, bytes]:
     if fmt != "html":
-        body = await asyncio.to_thread(nw.export, graph, fmt)
-        return Response(body, media_type=_TYPES[fmt])
+        return _TYPES[fmt], nw.export(graph, fmt)
     manifest = service.manifest
     context = PageContext(
         title=title, lang=lang, size_by=size, filters=view.caption(lang),
@@ -84,20 +91,20 @@ async def _answer(service: QueryService, network: nw.Network, graph: nx.MultiGra
         links={f: f"{request.url.path}?{view.query(hops=hops, format=f)}" for f in ("json", "gexf", "graphml")}
         | {"report": f"/network/report?{view.query()}"},
         actor_href=f"/id/{{slug}}?lang={lang}", ego_href=f"/network/ego/{{slug}}?{view.query(hops=hops or 1, lang=lang)}")
-    page = await asyncio.to_thread(render, network, graph, context)
-    return HTMLResponse(page)
+    # A page's sizes need no more than a few seconds of betweenness; the report's budget is larger.
+    return _TYPES["html"], render(network, graph, context, betweenness_budget_s=2.0).encode("utf-8")
 
 
 @router.get("/network", summary="The collaboration network: page or export", responses=_RESPONSES)
 async def network_page(request: Request, service: Service, view: View, lang: Lang = "vi", format: Format = "html",
                        size: SizeBy = "betweenness") -> Response:
     """The actors and the ties between them that the filters keep: an interactive page (coloured by
-    category, sized by a metric, every tie with its relation, date and quote), or the same view as
-    node-link JSON, GEXF or GraphML."""
+    category, sized by a metric, every tie with its relation, date and quote; the best-tied actors of a
+    large view), or the whole view as node-link JSON, GEXF or GraphML."""
     network = await _network(service, view)
-    graph = await asyncio.to_thread(nw.view, network, view.filters)
     title = "Mạng lưới hợp tác" if lang == "vi" else "Collaboration network"
-    return await _answer(service, network, graph, fmt=format, request=request, view=view, lang=lang, size=size, title=title)
+    return await _kept(service, request, lambda: _write(service, network, nw.view(network, view.filters), fmt=format,
+                                                        request=request, view=view, lang=lang, size=size, title=title))
 
 
 @router.get("/network.json", summary="The collaboration network as node-link JSON", responses=_RESPONSES)
@@ -112,27 +119,33 @@ async def network_ego(actor: str, request: Request, service: Service, view: View
                       hops: Annotated[int, Query(ge=1, le=6, description="How far the ego network reaches.")] = 1) -> Response:
     """The actors within `hops` ties of one (named by its slug, IRI or label), and every tie among them."""
     network = await _network(service, view)
-    center = await asyncio.to_thread(find_actor, service.store(), actor)
-    graph = await asyncio.to_thread(lambda: nw.ego(nw.view(network, view.filters), center, hops))
-    label = network.graph.nodes[center][f"label_{lang}"]
-    title = (f"Mạng quanh {label} ({hops} bước)" if lang == "vi" else f"Ego network of {label} ({hops} {'hop' if hops == 1 else 'hops'})")
-    return await _answer(service, network, graph, fmt=format, request=request, view=view, lang=lang, size=size,
-                         title=title, hops=hops)
+
+    def make() -> tuple[str, bytes]:
+        center = find_actor(service.store(), actor)
+        graph = nw.ego(nw.view(network, view.filters), center, hops)
+        label = network.graph.nodes[center][f"label_{lang}"]
+        title = (f"Mạng quanh {label} ({hops} bước)" if lang == "vi"
+                 else f"Ego network of {label} ({hops} {'hop' if hops == 1 else 'hops'})")
+        return _write(service, network, graph, fmt=format, request=request, view=view, lang=lang, size=size,
+                      title=title, hops=hops)
+
+    return await _kept(service, request, make)
 
 
 @router.get("/network/report", summary="Each actor's position in the network", responses=ERROR_RESPONSES)
-async def network_report(service: Service, view: View,
+async def network_report(request: Request, service: Service, view: View,
                          ego: Annotated[str | None, Query(description="Only the actors within `hops` ties of this one.")] = None,
-                         hops: Annotated[int, Query(ge=1, le=6)] = 1) -> JSONResponse:
+                         hops: Annotated[int, Query(ge=1, le=6)] = 1) -> Response:
     """Degree, weighted degree, betweenness (sampled on a large network; the sample size is given),
     PageRank, Louvain community and brokerage across categories for every actor the filters keep, with
     a sentence in Vietnamese and one in English saying its position; best connected first."""
     network = await _network(service, view)
 
-    def compute() -> dict:
+    def make() -> tuple[str, bytes]:
         graph = nw.view(network, view.filters)
         if ego:
             graph = nw.ego(graph, find_actor(service.store(), ego), hops)
-        return nw.report_document(*nw.report(network, graph))
+        document = nw.report_document(*nw.report(network, graph))
+        return "application/json", json.dumps(document, ensure_ascii=False).encode("utf-8")
 
-    return JSONResponse(await asyncio.to_thread(compute))
+    return await _kept(service, request, make)

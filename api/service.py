@@ -3,7 +3,7 @@
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -130,6 +130,16 @@ class QueryService:
                 self._networks[shared_sectors] = await asyncio.to_thread(
                     lambda: project(self.store(), shared_sectors=shared_sectors))
             return self._networks[shared_sectors]
+
+    async def document(self, key: Hashable, make: Callable[[], tuple[str, bytes]]) -> Written:
+        """A page, export, report or brief, made in a thread on first request and kept with the query
+        answers (the store does not change while it is served). `make` gives its media type and bytes."""
+        written = self.cache.get(key)
+        if written is None:
+            media_type, body = await asyncio.to_thread(make)
+            written = Written(media_type, body, "document", 0, False)
+            self.cache.put(key, written)
+        return written
 
     async def close(self) -> None:
         await self.pool.close()

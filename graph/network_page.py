@@ -22,7 +22,7 @@ import networkx as nx
 
 from graph.network import RELATIONS, Metrics, Network, report
 
-__all__ = ["PageContext", "render", "relation_label", "CATEGORY_COLOURS", "SIZE_METRICS"]
+__all__ = ["PageContext", "render", "relation_label", "CATEGORY_COLOURS", "SIZE_METRICS", "PAGE_ACTORS"]
 
 # One colour a category, the same on every page (legend order = this order).
 CATEGORY_COLOURS = {"government": "#d1495b", "industry": "#2e86ab", "academia": "#3bb273", "intermediary": "#edae49",
@@ -118,8 +118,17 @@ def _data(network: Network, graph: nx.MultiGraph, rows: list[dict], metrics: Met
     return {"nodes": nodes, "edges": edges, "sizeBy": context.size_by, "words": words}
 
 
-def render(network: Network, graph: nx.MultiGraph, context: PageContext, *, betweenness_budget_s: float = 10.0) -> str:
-    """The page of a (filtered, or ego) multigraph."""
+PAGE_ACTORS = 400  # what a browser draws smoothly; the exports and the report keep every actor
+
+
+def render(network: Network, graph: nx.MultiGraph, context: PageContext, *, betweenness_budget_s: float = 10.0,
+           limit: int = PAGE_ACTORS) -> str:
+    """The page of a (filtered, or ego) multigraph: its `limit` best-tied actors and the ties among them,
+    measured as that view (the page says how many it leaves out)."""
+    total = graph.number_of_nodes()
+    if total > limit:
+        kept = sorted(graph.degree, key=lambda nd: (-nd[1], nd[0]))[:limit]
+        graph = graph.subgraph(n for n, _ in kept).copy()
     rows, metrics = report(network, graph, betweenness_budget_s=betweenness_budget_s)
     script, style = _vis_assets()
     present = {r["category"] for r in rows}
@@ -131,6 +140,6 @@ def render(network: Network, graph: nx.MultiGraph, context: PageContext, *, betw
               "ego": context.ego_href.format(slug=_slug(r["actor"])) if context.ego_href else ""} for r in rows]
     return _environment().get_template("network.html").render(
         c=context, vis_script=script, vis_style=style, data=script_json(_data(network, graph, rows, metrics, context)),
-        legend=legend, table=table, actors=len(rows), ties=graph.number_of_edges(), sample=metrics.betweenness_k,
+        legend=legend, table=table, actors=len(rows), total=total, ties=graph.number_of_edges(), sample=metrics.betweenness_k,
         metric_labels=_METRIC_LABELS[context.lang], metrics=SIZE_METRICS,
         relation_labels={k: relation_label(k, context.lang) for k in RELATIONS})

@@ -40,7 +40,7 @@ class Written:
 
     media_type: str
     body: bytes
-    kind: str  # "solutions", "boolean" or "graph"
+    kind: str  # "solutions", "boolean" or "graph"; "document" for a page, export or brief the service keeps
     count: int
     truncated: bool
 

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import httpx
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 
 from browser import chromium, open_page
+from graph import network as nw
+from graph.network_page import PageContext, render
 from graph.settings import Settings
 
 IGR = "https://w3id.org/innograph/id/"
@@ -131,3 +134,14 @@ def test_hostile_labels_show_as_text_in_chromium_with_no_dialog_and_no_request_o
                 assert page.dialogs == []
                 assert page.errors == []
                 assert [r for r in page.requests if not r.startswith((hostile_base + "/", "data:"))] == []
+
+
+def test_a_large_view_draws_its_best_tied_actors_and_says_so(store: ox.Store) -> None:
+    network = nw.project(store, shared_sectors=False)
+    graph = nw.view(network, nw.Filters())
+    html = render(network, graph, PageContext(title="t", lang="en"), limit=5)
+    data = json.loads(re.search(r'<script id="network-data" type="application/json">(.*?)</script>', html, re.S)[1])
+    best = {n for n, _ in sorted(graph.degree, key=lambda nd: (-nd[1], nd[0]))[:5]}
+    assert {n["id"] for n in data["nodes"]} == best
+    assert f"draws the 5 best-tied of the view's {graph.number_of_nodes()} actors" in html
+
