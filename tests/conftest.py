@@ -87,9 +87,15 @@ def hostile_base(settings: Settings, fixtures: Path, tmp_path_factory: pytest.Te
 
 
 @pytest.fixture(scope="session")
-def base(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A live server over a fresh build of the project's graph, shared by the tests of pages, network and briefs."""
-    store_dir = tmp_path_factory.mktemp("served") / "store"
+def built_store(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh build of the project's graph, for the commands and the server the tests start."""
+    store_dir = tmp_path_factory.mktemp("built") / "store"
     build(settings, store_dir=store_dir)
-    with live_server(store_dir) as (url, _):
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def base(built_store: Path) -> Iterator[str]:
+    """A live server over that build, shared by the tests of pages, network and briefs."""
+    with live_server(built_store) as (url, _):
         yield url

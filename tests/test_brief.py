@@ -17,7 +17,6 @@ from graph.brief import Brief, build_brief, render
 from graph.errors import ParameterError
 from graph.query import run
 from graph.search import find_actor
-from graph.settings import Settings
 
 IGR = "https://w3id.org/innograph/id/"
 SUBJECTS = [("c4ir-hcmc", None), ("shtp-board", None), ("consulate-general-japan", None), ("torino", None),
@@ -179,11 +178,11 @@ def test_the_briefs_route(base: str, path: str, status: int, fragment: str) -> N
     assert answer.status_code == status and fragment in answer.text
 
 
-def test_the_pdf_route_and_the_cli(base: str, settings: Settings, tmp_path: Path) -> None:
+def test_the_pdf_route_and_the_cli(base: str, built_store: Path, tmp_path: Path) -> None:
     pdf = httpx.get(f"{base}/briefs/consulate-general-japan?format=pdf", timeout=120)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     out = tmp_path / "japan.md"
     done = subprocess.run([sys.executable, "-m", "graph", "brief", "Tổng Lãnh sự quán Nhật Bản", "--lang", "en", "--out", str(out),
-                           "--store", str(settings.store_dir)], capture_output=True, text=True, timeout=120)
+                           "--store", str(built_store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").startswith("# Brief: Consulate General of Japan in Ho Chi Minh City")

@@ -16,7 +16,6 @@ import pytest
 from browser import chromium, open_page
 from graph import network as nw
 from graph.network_page import PageContext, render
-from graph.settings import Settings
 
 IGR = "https://w3id.org/innograph/id/"
 HOSTILE_LABELS = ("<script>alert(1)</script>", '" onmouseover="alert(1)')
@@ -94,10 +93,10 @@ def test_an_actors_page_links_to_its_network_and_its_brief(base: str) -> None:
     assert "/network/ego/" not in document and "/briefs/" not in document
 
 
-def test_the_cli_writes_the_same_page_as_a_file(settings: Settings, base: str, tmp_path: Path) -> None:
+def test_the_cli_writes_the_same_page_as_a_file(built_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "ego.html"
     done = subprocess.run([sys.executable, "-m", "graph", "network", "page", str(out), "--ego", "c4ir-hcmc", "--lang", "en",
-                           "--store", str(settings.store_dir)], capture_output=True, text=True, timeout=120)
+                           "--store", str(built_store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
     _offline(html)
