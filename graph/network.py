@@ -16,6 +16,7 @@ weighted degree, betweenness, PageRank, Louvain communities and brokerage across
 
 from __future__ import annotations
 
+import calendar
 import io
 import json
 import time
@@ -227,6 +228,7 @@ class _Fact:
     date: str = ""  # as the sources give it: 2024-09-24, 2024, --04-14
     start: str = ""  # the first day of that date, for timelines and "as of"; from an inferred year if that is all
     date_inferred: bool = False
+    end: str = ""  # the last day of the fact's period, where the sources give one
     sources: tuple[tuple[str, str, int], ...] = ()  # (file, quote, start offset), in document order
 
 
@@ -242,6 +244,7 @@ def _fact_details(store: ox.Store, wanted: set[str]) -> dict[str, _Fact]:
         fact.label_vi, fact.label_en = min(found.get("label-vi", [""])), min(found.get("label-en", [""]))
         fact.status = _local(min(found.get("status", [""])))
         fact.sectors = set(found.get("sector", ()))
+        fact.end = _last_day(max(found.get("end", [""])))
         own = found.get("date") or next((attributes[e]["date"] for e in found.get("event", ()) if "date" in attributes[e]), [])
         if own:
             fact.date = min(own)[:10]
@@ -264,6 +267,16 @@ def _fact_details(store: ox.Store, wanted: set[str]) -> dict[str, _Fact]:
     return facts
 
 
+def _last_day(text: str) -> str:
+    """2026 -> 2026-12-31, 2026-02 -> 2026-02-28, 2026-04-14 stays; anything else -> ''."""
+    parts = text[:10].split("-")
+    if not parts[0].isdigit() or len(parts[0]) != 4:
+        return ""
+    year, month = int(parts[0]), int(parts[1]) if len(parts) > 1 else 12
+    day = int(parts[2]) if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
 def _first_day(text: str) -> str:
     """2024 -> 2024-01-01, 2024-04 -> 2024-04-01, 2024-04-14 stays; anything else -> ''."""
     parts = text.split("-")
@@ -281,7 +294,7 @@ def _add_tie(graph: nx.MultiGraph, a: str, b: str, kind: str, fact: str, facts: 
         first = facts[fact]
         start, sources, sectors = first.start, first.sources, tuple(sorted(first.sectors))
     graph.add_edge(a, b, key=f"{kind} {fact}", kind=kind, fact=fact, label_vi=first.label_vi, label_en=first.label_en,
-                   date=first.date, start=start, date_inferred=first.date_inferred, status=first.status,
+                   date=first.date, start=start, end=first.end, date_inferred=first.date_inferred, status=first.status,
                    sectors=sectors, sources=sources, roles=roles, inferred=inferred)
 
 
@@ -472,16 +485,18 @@ EXPORT_FORMATS = {"gexf": "application/gexf+xml", "graphml": "application/graphm
 def flat(graph: nx.MultiGraph) -> nx.MultiGraph:
     """The multigraph with every attribute a plain string, number or boolean, as GEXF and GraphML need.
 
-    An edge's `start` is the first day of its date (for Gephi's timeline; absent when undated),
+    An edge's `start` is the first day of its date and `end` the last day of its fact's period (for Gephi's
+    timeline; each absent when the sources give none),
     `sources` lists "file@offset: quote" separated by " | ", `roles` lists "actor=role".
     """
     out = nx.MultiGraph()
     for node, data in graph.nodes(data=True):
         out.add_node(node, label=data["label_vi"], **{k: v for k, v in data.items() if isinstance(v, (str, int, float, bool))})
     for a, b, key, data in graph.edges(keys=True, data=True):
-        attrs = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool)) and k != "start"}
-        if data["start"]:
-            attrs["start"] = data["start"]
+        attrs = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool)) and k not in ("start", "end")}
+        for bound in ("start", "end"):  # Gephi's timeline: absent when the sources give none
+            if data[bound]:
+                attrs[bound] = data[bound]
         attrs["sectors"] = " ".join(data["sectors"])
         attrs["sources"] = " | ".join(f"{file}@{start}: {quote}" for file, quote, start in data["sources"])
         attrs["roles"] = "; ".join(f"{actor}={role}" for actor, role in sorted(data["roles"].items()))

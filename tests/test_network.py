@@ -180,17 +180,27 @@ def test_exports_read_back_with_the_same_nodes_and_ties(network: nw.Network, fmt
     assert back.nodes[C4IR]["label_vi"] == graph.nodes[C4IR]["label_vi"]
 
 
+def test_a_tie_with_a_period_starts_and_ends_on_gephis_timeline() -> None:
+    store = ox.Store()
+    store.load(input=b"""
+        @prefix ig: <https://w3id.org/innograph/ontology#> . @prefix igr: <https://w3id.org/innograph/id/> .
+        @prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix org: <http://www.w3.org/ns/org#> . @prefix category: <https://w3id.org/innograph/concept/category/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ig:Cooperation rdfs:subClassOf ig:Relationship .
+        igr:a a org:FormalOrganization ; ig:category category:government .
+        igr:b a org:FormalOrganization ; ig:category category:academia .
+        igr:coop a ig:Cooperation ; ig:party igr:a , igr:b ; dcterms:date "2024"^^xsd:gYear ; ig:periodEnd "2026"^^xsd:gYear .
+        """, format=ox.RdfFormat.TURTLE)
+    graph = nw.view(nw.project(store), nw.Filters())
+    (tie,) = [d for _, _, d in graph.edges(data=True)]
+    assert (tie["kind"], tie["start"], tie["end"]) == ("cooperation", "2024-01-01", "2026-12-31")
+    body = nw.export(graph, "gexf")
+    assert b'start="2024-01-01"' in body and b'end="2026-12-31"' in body
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "graph", "network", *args], capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from graph.build import build
-
-    store_dir = tmp_path_factory.mktemp("network") / "store"
-    build(Settings(), store_dir=store_dir)
-    return store_dir
 
 
 def test_the_cli_reports_and_exports(built_store: Path, tmp_path: Path) -> None:
