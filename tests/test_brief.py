@@ -82,6 +82,21 @@ def test_each_figure_is_in_the_graph_and_its_quote_says_it(briefs: dict, store: 
             assert number in quotes or NUMBER_WORDS.get(number, "\0") in quotes, f"{figure} is not in {quotes!r}"
 
 
+@pytest.mark.parametrize(("actor", "other"), SUBJECTS, ids=lambda v: v or "alone")
+def test_a_post_holders_footnote_quotes_the_holder_by_name(briefs: dict, store: ox.Store, actor: str, other: str | None) -> None:
+    brief = briefs[(actor, other, "vi")]
+    notes = {n.number: n for n in brief.notes}
+    people = {row["n"].value for row in run(store, "SELECT ?n WHERE { ?p a foaf:Person ; foaf:name|rdfs:label ?n }")}  # type: ignore[union-attr]
+    checked = []
+    for section, line in _lines(brief):
+        if section.key == "people":
+            named = [name for name in line.names if name in people]
+            quotes = " ".join(notes[n].quote for n in line.notes)
+            assert all(name in quotes for name in named), f"{line.text!r}: {named} not in {quotes!r}"
+            checked += named
+    assert checked or actor == "consulate-general-japan"  # the articles name no holder of the Japanese consul's post
+
+
 def test_the_briefs_say_what_the_articles_say(briefs: dict) -> None:
     def text(actor: str, other: str | None, lang: str) -> str:
         return render(briefs[(actor, other, lang)], "md").decode()
