@@ -454,7 +454,7 @@ def _svg(graph: nx.Graph, centres: list[str], lang: str) -> str:
     """The ego network as an inline SVG: nodes coloured by category, the subjects ringed, labels as text."""
     from xml.sax.saxutils import escape, quoteattr
 
-    width, height, margin = 760, 460, 70
+    width, height, margin = 760, 460, 120  # room for a label either side of a node at the edge
     layout = (nx.kamada_kawai_layout(graph) if 2 < len(graph) <= 200 else nx.spring_layout(graph, seed=7))
     xs, ys = [p[0] for p in layout.values()], [p[1] for p in layout.values()]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
