@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.errors import ERROR_RESPONSES
+from api.errors import error_responses
 from api.service import QueryService
 from api.sparql import get_service
 from graph.brief import FORMATS, build_brief, render
@@ -19,7 +19,7 @@ Service = Annotated[QueryService, Depends(get_service)]
 
 
 @router.get("/briefs/{actor:path}", summary="A sourced brief on an actor, or on two before they meet",
-            responses={200: {"content": {t.split(";")[0]: {} for t in FORMATS.values()}}, **ERROR_RESPONSES})
+            responses={200: {"content": {t.split(";")[0]: {} for t in FORMATS.values()}}, **error_responses(400, 503)})
 async def brief(actor: str, service: Service,
                 with_: Annotated[str | None, Query(alias="with", description="The other actor, for a meeting brief on the pair.")] = None,
                 lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi",

@@ -6,7 +6,7 @@ from fastapi.responses import PlainTextResponse
 from graph.errors import (InnographError, NotAcceptable, ParameterError, PdfUnavailable, QueryCrashed, QueryError,
                           QueryRefused, QueryTimeout, QueryTooLarge, StoreError, UnknownQuery)
 
-__all__ = ["STATUS", "install", "ERROR_RESPONSES"]
+__all__ = ["STATUS", "install", "ERROR_RESPONSES", "error_responses"]
 
 # Most specific first: the first class an error is an instance of gives its status.
 STATUS: list[tuple[type[InnographError], int]] = [
@@ -23,6 +23,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     415: {"description": "The request body's media type is not one of those the protocol allows."},
     503: {"description": "The query ran past the time limit and was stopped, no store is built, or PDF cannot be drawn here."},
 }
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
+    """The error responses of a route that can answer only these codes."""
+    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 def _status(error: InnographError) -> int:

@@ -11,7 +11,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.errors import ERROR_RESPONSES
+from api.errors import error_responses
 from api.service import QueryService
 from api.sparql import get_service
 from graph import network as nw
@@ -27,7 +27,7 @@ Format = Annotated[str, Query(pattern="^(html|json|gexf|graphml)$",
                               description="html (the page), json (node-link), gexf (with dates, for Gephi's timeline) or graphml.")]
 SizeBy = Annotated[str, Query(pattern=f"^({'|'.join(SIZE_METRICS)})$", description="The metric that sizes the nodes.")]
 _TYPES = {"html": "text/html; charset=utf-8", **nw.EXPORT_FORMATS}
-_RESPONSES = {200: {"content": {t.split(";")[0]: {} for t in _TYPES.values()}}, **ERROR_RESPONSES}
+_RESPONSES = {200: {"content": {t.split(";")[0]: {} for t in _TYPES.values()}}, **error_responses(400, 503)}
 
 
 class ViewParams:
@@ -132,7 +132,7 @@ async def network_ego(actor: str, request: Request, service: Service, view: View
     return await _kept(service, request, make)
 
 
-@router.get("/network/report", summary="Each actor's position in the network", responses=ERROR_RESPONSES)
+@router.get("/network/report", summary="Each actor's position in the network", responses=error_responses(400, 503))
 async def network_report(request: Request, service: Service, view: View,
                          ego: Annotated[str | None, Query(description="Only the actors within `hops` ties of this one.")] = None,
                          hops: Annotated[int, Query(ge=1, le=6)] = 1) -> Response:
