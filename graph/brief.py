@@ -52,7 +52,7 @@ _WORDS = {
            "status": "tình trạng", "at": "tại", "inferred-year": "năm {year} là suy luận của người biên tập",
            "indicator": "Chỉ tiêu", "value": "Giá trị", "period": "Kỳ", "kind-of-figure": "Loại số liệu", "growth": "Tăng trưởng",
            "vs": "so với", "by": "đến", "through": "qua", "stated": "Được nêu", "via-relationships": "Qua các quan hệ",
-           "events": "Sự kiện chung", "shared-relationships": "Quan hệ chung", "shared-sectors": "Lĩnh vực chung",
+           "events": "Sự kiện chung", "between": "Quan hệ đã xác lập giữa hai bên", "shared-sectors": "Lĩnh vực chung",
            "partners": "Đối tác chung", "as-of": "Tính đến ngày", "build": "Bản dựng của đồ thị", "brief": "Hồ sơ",
            "pair": "Hồ sơ gặp gỡ", "and": "và", "no-year": "không rõ năm",
            "post-without-holder": "Chức vụ chưa rõ người giữ", "membership-without-year": "Quan hệ thành viên/chức vụ chưa rõ năm",
@@ -69,7 +69,7 @@ _WORDS = {
            "status": "status", "at": "at", "inferred-year": "the year {year} is a curator's inference",
            "indicator": "Indicator", "value": "Value", "period": "Period", "kind-of-figure": "Kind", "growth": "Growth",
            "vs": "vs", "by": "by", "through": "through", "stated": "Stated", "via-relationships": "Through its relationships",
-           "events": "Events both attended", "shared-relationships": "Relationships both are in", "shared-sectors": "Sectors both focus on",
+           "events": "Events both attended", "between": "What is settled between them", "shared-sectors": "Sectors both focus on",
            "partners": "Partners in common", "as-of": "As of", "build": "Graph build", "brief": "Brief",
            "pair": "Meeting brief", "and": "and", "no-year": "year unknown",
            "post-without-holder": "Posts without a known holder", "membership-without-year": "Memberships and posts without a year",
@@ -362,8 +362,10 @@ def _engagements(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: d
     return section
 
 
-def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date, *,
-                   only_with: str | None = None, open_only: bool = False, key: str = "relationships") -> Section:
+def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date, *, other: str | None = None,
+                   between: bool = False, is_open: bool | None = None, key: str = "relationships") -> Section:
+    """The actor's relationships: with `other` given, those the other is in too (`between`) or those it is
+    not in; with `is_open` given, only those still open (proposed, requested, …) or only those that are not."""
     words = _WORDS[lang]
     section = Section(key, words[key])
     facts: dict[str, dict] = {}
@@ -373,10 +375,9 @@ def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of:
             entry["with"].setdefault(row["counterpart"], row["counterpartPosition"])
     for fact, entry in sorted(facts.items(), key=lambda f: (f[1]["row"]["kind"], f[0])):
         row = entry["row"]
-        if only_with and only_with not in entry["with"]:
+        if other and (other in entry["with"]) != between:
             continue
-        status = _local(row.get("status", ""))
-        if open_only and status not in _OPEN:
+        if is_open is not None and (_local(row.get("status", "")) in _OPEN) != is_open:
             continue
         if _after(as_of, row.get("date", "")):
             continue
@@ -411,11 +412,10 @@ def _sectors(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
 def _shared(store: ox.Store, actor: str, other: str, lang: str, notes: _Notes, as_of: date) -> Section:
     words = _WORDS[lang]
     section = Section("shared", words["shared"])
-    found: dict[str, dict[str, set[str]]] = {w: defaultdict(set) for w in ("event", "relationship", "sector", "partner")}
+    found: dict[str, dict[str, set[str]]] = {w: defaultdict(set) for w in ("event", "sector", "partner")}
     for row in _rows(store, "shared", actor=actor, other=other):
         found[row["what"]][row["thing"]] |= {row["factA"], row["factB"]}
-    for what, title in (("event", "events"), ("relationship", "shared-relationships"), ("sector", "shared-sectors"),
-                        ("partner", "partners")):
+    for what, title in (("event", "events"), ("sector", "shared-sectors"), ("partner", "partners")):
         if found[what]:
             names = sorted(_label(store, thing, lang) for thing in found[what])
             facts = sorted({f for fs in found[what].values() for f in fs})
@@ -501,13 +501,18 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
     for subject in subjects:
         sections += [_who(store, subject, lang, notes), _people(store, subject, lang, notes, day),
                      _figures(store, subject, lang, notes, day), _engagements(store, subject, lang, notes, day),
-                     _relationships(store, subject, lang, notes, day), _sectors(store, subject, lang, notes)]
+                     _relationships(store, subject, lang, notes, day, other=next((o for o in subjects if o != subject), None)),
+                     _sectors(store, subject, lang, notes)]
         if len(subjects) > 1:
             for section in sections[-6:]:
                 section.title = f"{section.title} — {_label(store, subject, lang)}"
     if other:
         sections.append(_shared(store, subjects[0], subjects[1], lang, notes, day))
-        sections.append(_relationships(store, subjects[0], lang, notes, day, only_with=subjects[1], open_only=True, key="open"))
+        # what ties the two, once: settled (signed, completed) apart from still open
+        sections.append(_relationships(store, subjects[0], lang, notes, day, other=subjects[1], between=True, is_open=False,
+                                       key="between"))
+        sections.append(_relationships(store, subjects[0], lang, notes, day, other=subjects[1], between=True, is_open=True,
+                                       key="open"))
     position, svg = _network(network or nw.project(store, shared_sectors=False), subjects, lang, day)
     sections.append(position)
     for subject in subjects:
