@@ -443,10 +443,9 @@ def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -
     if not present:
         return section, ""
     around = nx.compose_all([nw.ego(graph, s, 1) for s in present])
-    rows, _ = nw.report(network, graph, betweenness_budget_s=2.0)
-    positions = {r["actor"]: r[f"position_{lang}"] for r in rows}
+    positions = network.position(as_of)
     for subject in present:
-        section.lines.append(Line(positions[subject], []))
+        section.lines.append(Line(positions[subject][lang], []))
     return section, _svg(nw.collaboration(around), present, lang)
 
 

@@ -73,6 +73,16 @@ class Network:
     sectors: dict[str, dict[str, str]]  # sector IRI -> labels
     broader: dict[str, set[str]]  # sector IRI -> every broader sector IRI
     seconds: float = 0.0  # how long the projection took
+    positions: dict[date | None, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
+    # ^ the position sentences of the whole network as of a day, by actor and language, once computed
+
+    def position(self, as_of: date | None) -> dict[str, dict[str, str]]:
+        """Each actor's position in words, vi and en, in the network as of a day (all of it for None);
+        computed once for a network and a day."""
+        if as_of not in self.positions:
+            rows, _ = report(self, view(self, Filters(as_of=as_of)), betweenness_budget_s=2.0)
+            self.positions[as_of] = {r["actor"]: {"vi": r["position_vi"], "en": r["position_en"]} for r in rows}
+        return self.positions[as_of]
 
 
 @dataclass(frozen=True)
