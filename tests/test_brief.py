@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from browser import chromium, open_page
+from graph import network as nw
 from graph.brief import Brief, build_brief, render
 from graph.errors import ParameterError
 from graph.query import run
@@ -201,3 +202,14 @@ def test_the_pdf_route_and_the_cli(base: str, built_store: Path, tmp_path: Path)
                            "--store", str(built_store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").startswith("# Brief: Consulate General of Japan in Ho Chi Minh City")
+
+
+def test_every_actor_of_the_graph_gets_a_brief_whose_notes_resolve(store: ox.Store, seeds: dict[str, str]) -> None:
+    network = nw.project(store, shared_sectors=False)
+    actors = [row["a"].value for row in run(store, "SELECT DISTINCT ?a WHERE { { ?a ig:category ?c } UNION { ?a a foaf:Person } }")]  # type: ignore[union-attr]
+    assert len(actors) > 40
+    for actor in actors:
+        brief = build_brief(store, actor, lang="vi", as_of=date(2026, 1, 1), network=network)
+        assert brief.sections[0].key == "who", actor
+        for note in brief.notes:
+            assert seeds[note.file][note.start:note.end] == note.quote, (actor, note.number)
