@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.errors import error_responses
+from api.pages import Lang
 from api.service import QueryService
 from api.sparql import get_service
 from graph.brief import FORMATS, build_brief, render
@@ -22,7 +23,7 @@ Service = Annotated[QueryService, Depends(get_service)]
             responses={200: {"content": {t.split(";")[0]: {} for t in FORMATS.values()}}, **error_responses(400, 503)})
 async def brief(actor: str, service: Service,
                 with_: Annotated[str | None, Query(alias="with", description="The other actor, for a meeting brief on the pair.")] = None,
-                lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi",
+                lang: Lang = "vi",
                 format: Annotated[str, Query(pattern="^(html|md|pdf)$")] = "html",
                 as_of: Annotated[str | None, Query(description="Leave out what is dated after this day (YYYY-MM-DD); default today.")] = None) -> Response:
     """Who the actor is, its people, figures, engagements, relationships and sectors, its position in the

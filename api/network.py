@@ -1,6 +1,7 @@
 """The collaboration network over HTTP: the page, its data, its exports and the report, with the same
 filters as `innograph network`. The projection is made once a service (QueryService.network); each
-view is cut from it, measured and written in a thread, so queries go on being answered meanwhile."""
+view is cut from it, measured and written in a thread, so queries go on being answered meanwhile, and
+kept by its URL with the query answers."""
 
 import json
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.errors import error_responses
+from api.pages import Lang
 from api.service import QueryService
 from api.sparql import get_service
 from graph import network as nw
@@ -22,7 +24,6 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["network"])
 Service = Annotated[QueryService, Depends(get_service)]
-Lang = Annotated[str, Query(pattern="^(vi|en)$", description="Language of the page: vi (default) or en.")]
 Format = Annotated[str, Query(pattern="^(html|json|gexf|graphml)$",
                               description="html (the page), json (node-link), gexf (with dates, for Gephi's timeline) or graphml.")]
 SizeBy = Annotated[str, Query(pattern=f"^({'|'.join(SIZE_METRICS)})$", description="The metric that sizes the nodes.")]
