@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -357,7 +357,7 @@ def _engagements(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: d
         text = f"{when} — {label} — {words['role']}: {_label(store, row['role'], lang).lower()}"
         if others:
             text += f" — {words['with']}: " + "; ".join(others)
-        section.lines.append(Line(text, notes.cite(row["fact"], event), row["fact"],
+        section.lines.append(Line(text, notes.cite(row["fact"], event), event,
                                   names=[label, *(_label(store, c, lang) for c in entry["with"])]))
     return section
 
@@ -497,14 +497,18 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
         raise ParameterError("a meeting brief needs two different actors")
     notes = _Notes(store)
     sections: list[Section] = []
+    stated: set[str] = set()  # in a meeting brief, what the first actor's sections state is not said again
     for subject in subjects:
-        sections += [_who(store, subject, lang, notes), _people(store, subject, lang, notes, day),
-                     _figures(store, subject, lang, notes, day), _engagements(store, subject, lang, notes, day),
-                     _relationships(store, subject, lang, notes, day, other=next((o for o in subjects if o != subject), None)),
-                     _sectors(store, subject, lang, notes)]
-        if len(subjects) > 1:
-            for section in sections[-6:]:
+        own = [_who(store, subject, lang, notes), _people(store, subject, lang, notes, day),
+               _figures(store, subject, lang, notes, day), _engagements(store, subject, lang, notes, day),
+               _relationships(store, subject, lang, notes, day, other=next((o for o in subjects if o != subject), None)),
+               _sectors(store, subject, lang, notes)]
+        for section in own:
+            _leave_out(section, stated)
+            stated |= {line.fact for line in section.lines + section.rows if line.fact and section.key != "who"}
+            if len(subjects) > 1:
                 section.title = f"{section.title} — {_label(store, subject, lang)}"
+        sections += own
     if other:
         sections.append(_shared(store, subjects[0], subjects[1], lang, notes, day))
         # what ties the two, once: settled (signed, completed) apart from still open
@@ -522,7 +526,28 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
     kept = [s for s in sections if s.lines or s.rows]
     build = f"{manifest.built_at} ({manifest.fingerprint[:12]})" if manifest else ""
     return Brief([Subject(s, _label(store, s, lang), _label(store, s, "en" if lang == "vi" else "vi")) for s in subjects],
-                 lang, day, build, kept, notes.notes, svg)
+                 lang, day, build, kept, _renumber(kept, notes.notes), svg)
+
+
+def _leave_out(section: Section, stated: set[str]) -> None:
+    """Drop the lines and table rows that state a fact already stated."""
+    if section.key == "who":
+        return
+    section.lines = [line for line in section.lines if not line.fact or line.fact not in stated]
+    kept = [i for i, row in enumerate(section.rows) if not row.fact or row.fact not in stated]
+    section.rows, section.cells = [section.rows[i] for i in kept], [section.cells[i] for i in kept]
+
+
+def _renumber(sections: list[Section], notes: list[Note]) -> list[Note]:
+    """The notes the kept lines cite, numbered again in the order they are first cited."""
+    number: dict[int, int] = {}
+    for section in sections:
+        for line in section.lines + section.rows:
+            for n in line.notes:
+                number.setdefault(n, len(number) + 1)
+            line.notes = sorted(number[n] for n in line.notes)
+    by_old = {note.number: note for note in notes}
+    return [replace(by_old[old], number=new) for old, new in sorted(number.items(), key=lambda item: item[1])]
 
 
 @cache
