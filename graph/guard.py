@@ -6,14 +6,14 @@ checked here on the text, with a tokenizer that skips strings, IRIs and comments
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from graph.errors import QueryRefused, QueryTooLarge
 from graph.namespaces import PREFIXES
 
-__all__ = ["Policy", "QueryFacts", "check_query", "check_graph"]
+__all__ = ["Policy", "QueryFacts", "check_query", "check_graph", "lex"]
 
 _TOKEN = re.compile(r'''
     (?P<comment>\#[^\n]*)
@@ -25,6 +25,13 @@ _TOKEN = re.compile(r'''
   | (?P<word>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*|[A-Za-z_]\w*)
   | (?P<other>\S)
 ''', re.VERBOSE)
+
+
+def lex(query: str) -> Iterator[re.Match[str]]:
+    """The query's tokens but its comments, each named by its group: string, iri, open, close, var, word, other."""
+    return (m for m in _TOKEN.finditer(query) if m.lastgroup != "comment")
+
+
 _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
@@ -55,7 +62,7 @@ def check_query(query: str, policy: Policy, *, is_local_graph: Callable[[str], b
     size = len(query.encode("utf-8"))
     if size > policy.max_bytes:
         raise QueryTooLarge(f"the query is {size} bytes; the limit is {policy.max_bytes}")
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(query) if m.lastgroup not in ("comment",)]
+    tokens = [(m.lastgroup, m.group()) for m in lex(query)]
     depth = deepest = 0
     for kind, _ in tokens:
         if kind == "open":

@@ -1,12 +1,12 @@
 """Running SPARQL on the store and writing the results as a table, CSV, TSV, JSON or XML."""
 
 import io
-import re
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
 from graph.errors import QueryError
+from graph.guard import lex
 from graph.namespaces import PREFIXES
 
 __all__ = ["Result", "run", "render", "FORMATS", "compact"]
@@ -50,16 +50,6 @@ def run(store: ox.Store, query: str, *, substitutions: dict[ox.Variable, ox.Name
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"  # the casts pyoxigraph implements
 
-# What may hold a `{` or the word WHERE without being one (comments, strings, IRIs, variables, prefixed
-# names), then the word WHERE, the word CONSTRUCT and `{`.
-_TOKEN = re.compile(
-    r'#[^\n]*'
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>|[?$]\w+|[\w-]*:[\w.-]*'
-    r'|(?P<where>\bWHERE\b)|(?P<construct>\bCONSTRUCT\b)|(?P<brace>\{)', re.IGNORECASE)
-
-
 def bind(query: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]
          ) -> tuple[str, dict[ox.Variable, ox.NamedNode | ox.Literal] | None]:
     """The query with its parameters bound by a VALUES block at the start of its WHERE clause.
@@ -71,12 +61,13 @@ def bind(query: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]
     DESCRIBE), the text unchanged and the substitutions for pyoxigraph to apply.
     """
     where = construct = False
-    for token in _TOKEN.finditer(query):
-        if token["where"]:
+    for token in lex(query):  # strings, IRIs and comments may hold a `{` or the word WHERE
+        keyword = token.group().upper() if token.lastgroup == "word" else ""
+        if keyword == "WHERE":
             where = True
-        elif token["construct"]:
+        elif keyword == "CONSTRUCT":
             construct = True
-        elif token["brace"] and (where or not construct):
+        elif token.group() == "{" and (where or not construct):
             values = " ".join(f"VALUES ?{variable.value} {{ {term} }}" for variable, term in substitutions.items())
             return f"{query[:token.end()]} {values}{query[token.end():]}", None
     return query, substitutions
