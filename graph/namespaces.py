@@ -5,7 +5,7 @@ from rdflib.namespace import DefinedNamespace
 
 __all__ = [
     "BASE", "ID", "IG", "CONCEPT", "PREFIXES",
-    "ORG", "PROV", "OA", "QB", "SDMX_DIMENSION", "SDMX_MEASURE", "SDMX_ATTRIBUTE", "SCHEMA", "TIME",
+    "ORG", "PROV", "OA", "QB", "SDMX_DIMENSION", "SDMX_MEASURE", "SDMX_ATTRIBUTE", "SCHEMA", "TIME", "local_name",
 ]
 
 BASE = "https://w3id.org/innograph/"
@@ -115,3 +115,8 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "time": str(TIME),
 }
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after its last `/` or `#`: c4ir-hcmc, Cooperation, signed."""
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

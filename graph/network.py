@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from graph.catalogue import QUERIES_DIR, catalogue
 from graph.errors import ParameterError
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, local_name
 from graph.query import run
 
 __all__ = ["RELATIONS", "DEFAULT_RELATIONS", "Filters", "Network", "project", "ego", "collaboration", "measure",
@@ -58,10 +58,6 @@ def _sector_iri(name: str) -> str:
     if "://" in name:
         return name
     return PREFIXES["sector"] + name.removeprefix("sector:")
-
-
-def _local(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 @dataclass
@@ -148,9 +144,9 @@ def project(store: ox.Store, *, shared_sectors: bool = True) -> Network:
     broader: dict[str, set[str]] = defaultdict(set)
     for row in _rows(store, "categories"):
         concept = row["concept"].value
-        labels = {"vi": _value(row["labelVi"]) or _local(concept), "en": _value(row["labelEn"]) or _local(concept)}
+        labels = {"vi": _value(row["labelVi"]) or local_name(concept), "en": _value(row["labelEn"]) or local_name(concept)}
         if "/category/" in concept:
-            categories[_local(concept)] = labels
+            categories[local_name(concept)] = labels
         else:
             sectors[concept] = labels
             if row["broader"] is not None:
@@ -163,7 +159,7 @@ def project(store: ox.Store, *, shared_sectors: bool = True) -> Network:
             graph.add_node(actor, label_vi="", label_en="", category=PERSON, kind="", place="")
             attrs = graph.nodes[actor]
         if row["category"] is not None:
-            attrs["category"] = _local(row["category"].value)
+            attrs["category"] = local_name(row["category"].value)
         kind = row["kind"].value
         if kind == _COLLABORATION or not attrs["kind"]:
             attrs["kind"] = kind
@@ -252,7 +248,7 @@ def _fact_details(store: ox.Store, wanted: set[str]) -> dict[str, _Fact]:
         found = attributes.get(subject, {})
         fact = facts[subject]
         fact.label_vi, fact.label_en = min(found.get("label-vi", [""])), min(found.get("label-en", [""]))
-        fact.status = _local(min(found.get("status", [""])))
+        fact.status = local_name(min(found.get("status", [""])))
         fact.sectors = set(found.get("sector", ()))
         fact.end = _last_day(max(found.get("end", [""])))
         own = found.get("date") or next((attributes[e]["date"] for e in found.get("event", ()) if "date" in attributes[e]), [])
@@ -454,7 +450,7 @@ _WORDS = {
 def sentences(network: Network, graph: nx.Graph, metrics: Metrics, lang: str) -> dict[str, str]:
     """One plain sentence per actor saying its position in the network, in Vietnamese ("vi") or English ("en")."""
     words = _WORDS[lang]
-    label = {n: d[f"label_{lang}"] or _local(n) for n, d in graph.nodes(data=True)}
+    label = {n: d[f"label_{lang}"] or local_name(n) for n, d in graph.nodes(data=True)}
 
     def category_name(c: str) -> str:
         return network.categories.get(c, {}).get(lang, c).lower()
