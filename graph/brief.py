@@ -26,9 +26,9 @@ import pyoxigraph as ox
 from graph import network as nw
 from graph.catalogue import QUERIES_DIR, catalogue
 from graph.errors import ParameterError, PdfUnavailable
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, local_name
 from graph.network_page import CATEGORY_COLOURS
-from graph.query import run
+from graph.query import run, values
 from graph.search import find_actor
 from graph.store import Manifest
 
@@ -145,10 +145,6 @@ class Brief:
 # Helpers
 # ---------------------------------------------------------------------------------------------------
 
-def _local(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
 def _labels(store: ox.Store, iri: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for predicate in _LABELS:
@@ -160,14 +156,12 @@ def _labels(store: ox.Store, iri: str) -> dict[str, str]:
 
 def _label(store: ox.Store, iri: str, lang: str) -> str:
     labels = _labels(store, iri)
-    return labels.get(lang) or labels.get("vi") or labels.get("en") or labels.get("") or _local(iri)
+    return labels.get(lang) or labels.get("vi") or labels.get("en") or labels.get("") or local_name(iri)
 
 
 def _rows(store: ox.Store, panel: str, **params: str) -> list[dict[str, str]]:
-    query = _PANELS[panel]
-    result = run(store, query.text, substitutions={ox.Variable(k): ox.NamedNode(v) for k, v in params.items()})
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[index]
+    return values(run(store, _PANELS[panel].text,  # type: ignore[arg-type]
+                      substitutions={ox.Variable(k): ox.NamedNode(v) for k, v in params.items()}))
 
 
 def _number(value: Decimal, lang: str) -> str:
@@ -179,7 +173,7 @@ def _number(value: Decimal, lang: str) -> str:
 
 def value_text(value: str, unit: str, lang: str, qualifier: str = "") -> str:
     """A figure as a reader writes it: 20050000000 USD -> "20,05 tỷ USD" / "20.05 billion USD"."""
-    amount, unit_name = Decimal(value), _local(unit)
+    amount, unit_name = Decimal(value), local_name(unit)
     if unit_name == "usd":
         for size, vi, en in ((Decimal(10) ** 9, "tỷ", "billion"), (Decimal(10) ** 6, "triệu", "million")):
             if abs(amount) >= size:
@@ -194,7 +188,7 @@ def value_text(value: str, unit: str, lang: str, qualifier: str = "") -> str:
     else:
         text = _number(amount, lang) + ("" if unit_name == "count" else f" {unit_name}")
     prefix = {"at-least": ("ít nhất", "at least"), "at-most": ("tối đa", "at most"), "about": ("khoảng", "about"),
-              "more-than": ("hơn", "more than")}.get(_local(qualifier)) if qualifier else None
+              "more-than": ("hơn", "more than")}.get(local_name(qualifier)) if qualifier else None
     return f"{prefix[0] if lang == 'vi' else prefix[1]} {text}" if prefix else text
 
 
@@ -260,7 +254,7 @@ def _who(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
         if attribute == "kind" and not value.startswith((PREFIXES["ig"], PREFIXES["org"], PREFIXES["foaf"], PREFIXES["schema"])):
             continue
         shown = row.get("labelVi" if lang == "vi" else "labelEn") or row.get("labelEn") or row.get("labelVi") \
-            or (value if "://" not in value else _local(value))
+            or (value if "://" not in value else local_name(value))
         if shown not in values[attribute]:
             values[attribute].append(shown)
     labels = _labels(store, actor)
@@ -282,7 +276,7 @@ def _people(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) 
     for row in _rows(store, "people", actor=actor):
         if _after(as_of, row.get("attestedOn", ""), row.get("year", "")):
             continue
-        role = row.get("roleVi" if lang == "vi" else "roleEn") or _local(row["role"])
+        role = row.get("roleVi" if lang == "vi" else "roleEn") or local_name(row["role"])
         when = row.get("attestedOn") or (_day_text(row.get("day", ""), row.get("month", ""), row.get("year", ""), lang)
                                           if row.get("month") else "")
         if row.get("vacant") == "true":
@@ -311,7 +305,7 @@ def _figures(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date)
             period = (period + " " if period else "") + f"({words['by']} {row['deadline']})"
         if _after(as_of, row.get("period", ""), row.get("periodStart", "")):
             continue
-        indicator = row.get("indicatorVi" if lang == "vi" else "indicatorEn") or _local(row["indicator"])
+        indicator = row.get("indicatorVi" if lang == "vi" else "indicatorEn") or local_name(row["indicator"])
         if row.get("via"):
             indicator += f" ({words['through']} {_label(store, row['via'], lang)})"
         value = value_text(row["value"], row["unit"], lang, row.get("qualifier", ""))
@@ -377,7 +371,7 @@ def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of:
         row = entry["row"]
         if other and (other in entry["with"]) != between:
             continue
-        if is_open is not None and (_local(row.get("status", "")) in _OPEN) != is_open:
+        if is_open is not None and (local_name(row.get("status", "")) in _OPEN) != is_open:
             continue
         if _after(as_of, row.get("date", "")):
             continue
@@ -429,7 +423,7 @@ def _gaps(store: ox.Store, actor: str, lang: str) -> Section:
     by_gap: dict[str, list[str]] = defaultdict(list)
     for row in _rows(store, "gaps", actor=actor):
         label = _label(store, row["thing"], lang)
-        by_gap[row["gap"]].append(label if label == _local(row["thing"]) else f"{label} ({_local(row['thing'])})")
+        by_gap[row["gap"]].append(label if label == local_name(row["thing"]) else f"{label} ({local_name(row['thing'])})")
     for gap, things in by_gap.items():
         section.lines.append(Line(f"{words[gap]}: " + "; ".join(sorted(set(things))), []))
     return section
@@ -472,7 +466,7 @@ def _svg(graph: nx.Graph, centres: list[str], lang: str) -> str:
         x, y = at(node)
         colour = CATEGORY_COLOURS.get(data.get("category", ""), "#b0b0b0")
         ring = ' stroke="#1d2329" stroke-width="3"' if node in centres else ""
-        label = data.get(f"label_{lang}") or _local(node)
+        label = data.get(f"label_{lang}") or local_name(node)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{12 if node in centres else 8}" fill="{colour}"{ring}/>')
         parts.append(f'<text x="{x:.1f}" y="{y + 22:.1f}" font-size="11" text-anchor="middle">{escape(label if len(label) <= 34 else label[:33] + "…")}</text>')
     parts.append("</svg>")

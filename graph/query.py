@@ -9,7 +9,7 @@ from graph.errors import QueryError
 from graph.guard import lex
 from graph.namespaces import PREFIXES
 
-__all__ = ["Result", "run", "render", "FORMATS", "compact"]
+__all__ = ["Result", "run", "render", "values", "FORMATS", "compact"]
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Format = TypingLiteral["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
@@ -71,6 +71,12 @@ def bind(query: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]
             values = " ".join(f"VALUES ?{variable.value} {{ {term} }}" for variable, term in substitutions.items())
             return f"{query[:token.end()]} {values}{query[token.end():]}", None
     return query, substitutions
+
+
+def values(result: ox.QuerySolutions) -> list[dict[str, str]]:
+    """Each solution of a SELECT as {variable: lexical value}, unbound variables left out."""
+    names = [v.value for v in result.variables]
+    return [{name: solution[name].value for name in names if solution[name] is not None} for solution in result]
 
 
 def _unknown_function(*_: object) -> None:

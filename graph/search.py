@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from graph.catalogue import QUERIES_DIR, catalogue
 from graph.errors import ParameterError
 from graph.namespaces import PREFIXES
-from graph.query import run
+from graph.query import run, values
 from graph.text import fold
 
 __all__ = ["Hit", "needle", "rank", "find_actor", "TYPE_FILTERS", "ACTOR_TYPES"]
@@ -88,8 +88,8 @@ def find_actor(store: ox.Store, name: str) -> str:
     if types & _ACTOR_CLASSES:
         return iri
     text = needle(name)
-    result = run(store, catalogue(QUERIES_DIR / "resource")["search"].text, substitutions={ox.Variable("needle"): ox.Literal(text)})
-    rows = [{v.value: s[v].value for v in result.variables if s[v] is not None} for s in result]  # type: ignore[union-attr]
+    rows = values(run(store, catalogue(QUERIES_DIR / "resource")["search"].text,  # type: ignore[arg-type]
+                      substitutions={ox.Variable("needle"): ox.Literal(text)}))
     hits = rank(name, rows, types=ACTOR_TYPES, limit=20)
     exact = [h for h in hits if needle(h.matched) == text]
     candidates = exact or hits
