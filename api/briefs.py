@@ -11,7 +11,7 @@ from api.pages import Lang
 from api.service import QueryService
 from api.sparql import get_service
 from graph.brief import FORMATS, build_brief, render
-from graph.errors import ParameterError
+from graph.text import parse_day
 
 __all__ = ["router"]
 
@@ -30,10 +30,7 @@ async def brief(actor: str, service: Service,
     network and what the graph does not know about it; every statement with a footnote to its quote.
     The actor is named by its slug, IRI, label or abbreviation, with or without diacritics; an
     ambiguous name gets 400 listing the candidates."""
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError as e:
-        raise ParameterError(f"as_of {as_of!r} is not a date; write it as YYYY-MM-DD") from e
+    day = parse_day(as_of)
     network = await service.network(shared_sectors=False)
 
     def write() -> tuple[str, bytes]:

@@ -254,20 +254,15 @@ def brief(actor: Annotated[str, typer.Argument(help="The actor: its IRI, slug, l
           out: Annotated[Optional[Path], typer.Option("--out", help="The file to write (default: Markdown and HTML to standard output; PDF needs --out).")] = None,
           store: StoreOption = None) -> None:
     """A sourced, dated brief on an actor, or on two actors before they meet; every statement with a footnote to its quote."""
-    from datetime import date
-
     from graph.brief import build_brief, render
     from graph.store import open_store, read_manifest
+    from graph.text import parse_day
 
     store_dir = store or Settings().store_dir
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise typer.BadParameter("--as-of is a date: YYYY-MM-DD") from None
     if fmt == "pdf" and out is None:
         raise typer.BadParameter("a PDF brief needs --out FILE")
     try:
-        body = render(build_brief(open_store(store_dir), actor, other=other, lang=lang, as_of=day,
+        body = render(build_brief(open_store(store_dir), actor, other=other, lang=lang, as_of=parse_day(as_of),
                                   manifest=read_manifest(store_dir)), fmt)
     except InnographError as e:
         _fail(e)

@@ -33,6 +33,7 @@ from graph.catalogue import QUERIES_DIR, catalogue
 from graph.errors import ParameterError
 from graph.namespaces import PREFIXES, local_name
 from graph.query import run
+from graph.text import parse_day
 
 __all__ = ["RELATIONS", "DEFAULT_RELATIONS", "Filters", "Network", "project", "ego", "collaboration", "measure",
            "Metrics", "betweenness_sample_size", "report", "report_document", "export", "EXPORT_FORMATS"]
@@ -108,11 +109,7 @@ class Filters:
         unknown = sorted(set(categories) - set(_CATEGORY_NAMES))
         if unknown:
             raise ParameterError(f"unknown category {', '.join(unknown)}; the categories are {', '.join(_CATEGORY_NAMES)}")
-        try:
-            day = date.fromisoformat(as_of) if as_of else None
-        except ValueError as e:
-            raise ParameterError(f"as_of {as_of!r} is not a date; write it as YYYY-MM-DD") from e
-        return cls(sectors=frozenset(_sector_iri(s) for s in sectors), categories=frozenset(categories), as_of=day,
+        return cls(sectors=frozenset(_sector_iri(s) for s in sectors), categories=frozenset(categories), as_of=parse_day(as_of),
                    sources=frozenset(sources), relations=frozenset(relations) or DEFAULT_RELATIONS)
 
     def keeps_edge(self, data: dict, broader: dict[str, set[str]]) -> bool:

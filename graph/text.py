@@ -2,12 +2,26 @@
 
 import re
 import unicodedata
+from datetime import date
 
-__all__ = ["fold", "locate_quote", "QuoteNotFound"]
+from graph.errors import ParameterError
+
+__all__ = ["fold", "locate_quote", "QuoteNotFound", "parse_day"]
 
 
 class QuoteNotFound(ValueError):
     """A quote does not occur in the source text, or occurs more than once where one was wanted."""
+
+
+def parse_day(text: str | None) -> date | None:
+    """An "as of" day as a user writes it, YYYY-MM-DD; None when none is given.
+
+    Raises ParameterError saying how to write it.
+    """
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError as e:
+        raise ParameterError(f"as_of {text!r} is not a date; write it as YYYY-MM-DD") from e
 
 
 def fold(text: str) -> str:
