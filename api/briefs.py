@@ -34,7 +34,7 @@ async def brief(actor: str, service: Service,
     network = await service.network(shared_sectors=False)
 
     def write() -> tuple[str, bytes]:
-        made = build_brief(service.store(), actor, other=with_, lang=lang, as_of=day, manifest=service.manifest, network=network)
+        made = build_brief(service.store, actor, other=with_, lang=lang, as_of=day, manifest=service.manifest, network=network)
         return FORMATS[format], render(made, format)
 
     key = ("brief", actor, with_, lang, format, day or date.today())  # today's brief is new tomorrow

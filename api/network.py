@@ -122,7 +122,7 @@ async def network_ego(actor: str, request: Request, service: Service, view: View
     network = await _network(service, view)
 
     def make() -> tuple[str, bytes]:
-        center = find_actor(service.store(), actor)
+        center = find_actor(service.store, actor)
         graph = nw.ego(nw.view(network, view.filters), center, hops)
         label = network.graph.nodes[center][f"label_{lang}"]
         title = (f"Mạng quanh {label} ({hops} bước)" if lang == "vi"
@@ -145,7 +145,7 @@ async def network_report(request: Request, service: Service, view: View,
     def make() -> tuple[str, bytes]:
         graph = nw.view(network, view.filters)
         if ego:
-            graph = nw.ego(graph, find_actor(service.store(), ego), hops)
+            graph = nw.ego(graph, find_actor(service.store, ego), hops)
         document = nw.report_document(*nw.report(network, graph))
         return "application/json", json.dumps(document, ensure_ascii=False).encode("utf-8")
 

@@ -59,13 +59,13 @@ class QueryService:
 
     settings: Settings
     store_dir: Path
+    store: ox.Store  # read-only, for the work done in this process: the network's projection, briefs
     pool: QueryPool
     graphs: frozenset[str]
     manifest: Manifest | None
     cache: ResultCache
     _networks: dict[bool, Network] = field(default_factory=dict)
     _network_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _store: ox.Store | None = None
     _warming: asyncio.Task[Network] | None = None
 
     @classmethod
@@ -76,10 +76,9 @@ class QueryService:
         """
         store = open_store(store_dir)
         graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        del store
         pool = QueryPool(store_dir, workers=settings.query_workers or None, timeout_s=settings.query_timeout_s, engine=settings.engine)
         await pool.start()
-        service = cls(settings=settings, store_dir=store_dir, pool=pool, graphs=graphs, manifest=read_manifest(store_dir),
+        service = cls(settings=settings, store_dir=store_dir, store=store, pool=pool, graphs=graphs, manifest=read_manifest(store_dir),
                       cache=ResultCache(settings.result_cache_mb * 1_000_000))
         # Project the collaboration network now, in the background: at 1M triples it takes 22 s from disk,
         # which the first page or brief would otherwise wait for. A failure here is met again, and
@@ -121,13 +120,6 @@ class QueryService:
         written = await self.run(job)
         return json.loads(written.body)["results"]["bindings"]  # type: ignore[no-any-return]
 
-    def store(self) -> ox.Store:
-        """A read-only handle on the on-disk store, for work done in this process (briefs, the network's
-        projection); queries from clients go to the workers."""
-        if self._store is None:
-            self._store = open_store(self.store_dir)
-        return self._store
-
     async def network(self, *, shared_sectors: bool) -> Network:
         """The collaboration network of the store, projected on first use (in a thread: the service goes on
         answering) and kept, since the store does not change while it is served. Shared-sector ties, which
@@ -135,7 +127,7 @@ class QueryService:
         async with self._network_lock:
             if shared_sectors not in self._networks:
                 self._networks[shared_sectors] = await asyncio.to_thread(
-                    lambda: project(self.store(), shared_sectors=shared_sectors))
+                    lambda: project(self.store, shared_sectors=shared_sectors))
             return self._networks[shared_sectors]
 
     async def document(self, key: Hashable, make: Callable[[], tuple[str, bytes]]) -> Written:
