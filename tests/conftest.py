@@ -1,6 +1,7 @@
 """Shared fixtures: the project's settings, its inputs loaded into an in-memory store, the seeds."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -46,6 +47,12 @@ def seeds(settings: Settings) -> dict[str, str]:
 def fixtures() -> Path:
     """Small Turtle fixtures: a minimal valid graph and broken variants of it."""
     return Path(__file__).parent / "fixtures"
+
+
+def assert_offline(html: str) -> None:
+    """A page loads no script, style, image or frame from another host."""
+    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", html)
+    assert "@import" not in html and "url(http" not in html
 
 
 @contextmanager

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from browser import chromium, open_page
+from conftest import assert_offline
 from graph import network as nw
 from graph.network_page import PageContext, render
 
@@ -21,15 +22,10 @@ IGR = "https://w3id.org/innograph/id/"
 HOSTILE_LABELS = ("<script>alert(1)</script>", '" onmouseover="alert(1)')
 
 
-def _offline(html: str) -> None:
-    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", html)
-    assert "@import" not in html and "url(http" not in html
-
-
-def test_the_network_page_draws_the_whole_network_offline(base: str) -> None:
+def test_the_network_page_draws_the_whole_networkassert_offline(base: str) -> None:
     page = httpx.get(f"{base}/network", timeout=60)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    _offline(page.text)
+    assert_offline(page.text)
     assert "vis.Network" in page.text and "Trung tâm Cách mạng công nghiệp lần thứ 4" in page.text
     data = json.loads(re.search(r'<script id="network-data" type="application/json">(.*?)</script>', page.text, re.S)[1])
     ids = {n["id"] for n in data["nodes"]}
@@ -99,7 +95,7 @@ def test_the_cli_writes_the_same_page_as_a_file(built_store: Path, tmp_path: Pat
                            "--store", str(built_store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
-    _offline(html)
+    assert_offline(html)
     assert "Consulate General of Japan" in html and 'action=' not in html  # a file has no server to filter
 
 
