@@ -1,6 +1,5 @@
 """The pages people read, tested live: search, a page for every IRI, the offline query page, hostile labels."""
 
-
 import httpx
 import pytest
 
