@@ -101,6 +101,7 @@ class Line:
     fact: str = ""
     names: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)  # values as the brief writes them
+    cells: list[str] = field(default_factory=list)  # a table row's cells (its text joins them with " | ")
 
 
 @dataclass
@@ -109,8 +110,7 @@ class Section:
     title: str
     lines: list[Line] = field(default_factory=list)
     header: list[str] = field(default_factory=list)  # a table's columns, when the section is a table
-    rows: list[Line] = field(default_factory=list)  # a table's rows: cells joined by " | " in text, one Line each
-    cells: list[list[str]] = field(default_factory=list)
+    rows: list[Line] = field(default_factory=list)  # a table's rows, one Line each
 
 
 @dataclass
@@ -319,8 +319,7 @@ def _figures(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date)
             cited += [n for n in notes.cite(rate["fact"]) if n not in cited]
         status = _label(store, row["status"], lang)
         cells = [indicator, value, period, status, growth_text]
-        section.cells.append(cells)
-        section.rows.append(Line(" | ".join(cells), cited, fact, figures=figures))
+        section.rows.append(Line(" | ".join(cells), cited, fact, figures=figures, cells=cells))
     return section
 
 
@@ -528,8 +527,7 @@ def _leave_out(section: Section, stated: set[str]) -> None:
     if section.key == "who":
         return
     section.lines = [line for line in section.lines if not line.fact or line.fact not in stated]
-    kept = [i for i, row in enumerate(section.rows) if not row.fact or row.fact not in stated]
-    section.rows, section.cells = [section.rows[i] for i in kept], [section.cells[i] for i in kept]
+    section.rows = [row for row in section.rows if not row.fact or row.fact not in stated]
 
 
 def _renumber(sections: list[Section], notes: list[Note]) -> list[Note]:
