@@ -171,8 +171,9 @@ def _number(value: Decimal, lang: str) -> str:
     return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
 
 
-def value_text(value: str, unit: str, lang: str, qualifier: str = "") -> str:
-    """A figure as a reader writes it: 20050000000 USD -> "20,05 tỷ USD" / "20.05 billion USD"."""
+def value_text(value: str, unit: str, lang: str, *, unit_label: str = "", qualifier_label: str = "") -> str:
+    """A figure as a reader writes it: 20050000000 USD -> "20,05 tỷ USD" / "20.05 billion USD"; a unit
+    with no form of its own here is written by its label, a qualifier ("ít nhất") goes before."""
     amount, unit_name = Decimal(value), local_name(unit)
     if unit_name == "usd":
         for size, vi, en in ((Decimal(10) ** 9, "tỷ", "billion"), (Decimal(10) ** 6, "triệu", "million")):
@@ -186,10 +187,8 @@ def value_text(value: str, unit: str, lang: str, qualifier: str = "") -> str:
     elif unit_name == "ordinal-rank":
         text = f"thứ {_number(amount, lang)}" if lang == "vi" else f"No. {_number(amount, lang)}"
     else:
-        text = _number(amount, lang) + ("" if unit_name == "count" else f" {unit_name}")
-    prefix = {"at-least": ("ít nhất", "at least"), "at-most": ("tối đa", "at most"), "about": ("khoảng", "about"),
-              "more-than": ("hơn", "more than")}.get(local_name(qualifier)) if qualifier else None
-    return f"{prefix[0] if lang == 'vi' else prefix[1]} {text}" if prefix else text
+        text = _number(amount, lang) + ("" if unit_name == "count" else f" {unit_label or unit_name}")
+    return f"{qualifier_label.lower()} {text}" if qualifier_label else text
 
 
 def _day_text(day: str, month: str, year: str, lang: str) -> str:
@@ -308,14 +307,16 @@ def _figures(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date)
         indicator = row.get("indicatorVi" if lang == "vi" else "indicatorEn") or local_name(row["indicator"])
         if row.get("via"):
             indicator += f" ({words['through']} {_label(store, row['via'], lang)})"
-        value = value_text(row["value"], row["unit"], lang, row.get("qualifier", ""))
+        value = value_text(row["value"], row["unit"], lang, unit_label=_label(store, row["unit"], lang),
+                           qualifier_label=_label(store, row["qualifier"], lang) if row.get("qualifier") else "")
         figures = [value]
         rate = growth.get(fact)
         growth_text = ""
         cited = notes.cite(fact)
         if rate:
-            growth_text = value_text(rate["value"], rate["unit"], lang) + (f" {words['vs']} {rate['comparedWith']}" if rate.get("comparedWith") else "")
-            figures.append(value_text(rate["value"], rate["unit"], lang))
+            rate_text = value_text(rate["value"], rate["unit"], lang, unit_label=_label(store, rate["unit"], lang))
+            growth_text = rate_text + (f" {words['vs']} {rate['comparedWith']}" if rate.get("comparedWith") else "")
+            figures.append(rate_text)
             cited += [n for n in notes.cite(rate["fact"]) if n not in cited]
         status = _label(store, row["status"], lang)
         cells = [indicator, value, period, status, growth_text]

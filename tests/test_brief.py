@@ -119,6 +119,13 @@ def test_the_briefs_say_what_the_articles_say(briefs: dict) -> None:
     assert "Events both attended: C4IR HCMC working session" in pair
 
 
+def test_a_figure_is_written_with_its_units_and_qualifiers_labels(store: ox.Store) -> None:
+    vi = render(build_brief(store, "ho-chi-minh-city", lang="vi", as_of=date(2026, 1, 1)), "md").decode()
+    en = render(build_brief(store, "ho-chi-minh-city", lang="en", as_of=date(2026, 1, 1)), "md").decode()
+    assert "| 6.770 đô la Mỹ/người | 2022 |" in vi and "| 6,770 US dollars per person | 2022 |" in en
+    assert "| ít nhất 50% |" in vi and "| at least 50% |" in en
+
+
 def test_sections_with_nothing_are_left_out(briefs: dict) -> None:
     torino = briefs[("torino", None, "en")]
     assert "figures" not in {s.key for s in torino.sections}  # the articles give Torino no figure
