@@ -67,7 +67,9 @@ async def _network(service: QueryService, view: ViewParams) -> nw.Network:
 
 def _form(network: nw.Network, view: ViewParams, action: str, lang: str, hops: int | None) -> dict:
     sources = sorted({file for _, _, sources in network.graph.edges(data="sources") for file, _, _ in sources})
-    return {"action": action, "values": view.raw, "hops": hops, "sources": sources,
+    # the relations in force are ticked, the default ones too when none is asked for
+    values = {**view.raw, "relation": sorted(view.filters.relations)}
+    return {"action": action, "values": values, "hops": hops, "sources": sources,
             "sectors": sorted(((iri.rsplit("/", 1)[-1], labels[lang]) for iri, labels in network.sectors.items()), key=lambda s: s[1]),
             "categories": [(c, labels[lang]) for c, labels in network.categories.items()],
             "relations": [(r, relation_label(r, lang)) for r in nw.RELATIONS]}

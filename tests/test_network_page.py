@@ -50,6 +50,9 @@ def test_the_page_json_and_exports_take_the_same_filters(base: str) -> None:
         assert graph.number_of_edges() == len(data["edges"])
     page = httpx.get(f"{base}/network?{query}", timeout=60).text
     assert 'value="international" checked' in page and 'value="academia" checked' not in page
+    assert 'value="co-participation" checked' in page and 'value="cooperation" checked' not in page
+    default = httpx.get(f"{base}/network", timeout=60).text  # no relation asked for: the default ones are ticked
+    assert 'value="cooperation" checked' in default and 'value="shared-sector" checked' not in default
 
 
 def test_an_ego_network_keeps_the_actors_within_its_hops(base: str) -> None:
