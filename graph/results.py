@@ -1,10 +1,11 @@
 """Writing query results in the SPARQL 1.1 result formats and RDF syntaxes, cut at a row limit that is reported.
 
 pyoxigraph writes a whole result at once; a service must stop at a row limit and say so. Every
-format is still written by pyoxigraph: SELECT rows go through a TSV sink that stops at the limit.
+format is still written by pyoxigraph, into a sink that knows where each format's rows start.
 """
 
 import io
+import re
 from dataclasses import dataclass
 from itertools import islice
 
@@ -30,7 +31,7 @@ MEDIA_TYPES: dict[str, str] = {
 }
 _GRAPH_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
                   "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}
-_BOOLEAN_FORMATS = {SOLUTION_TYPES[0]: ox.QueryResultsFormat.JSON, SOLUTION_TYPES[1]: ox.QueryResultsFormat.XML,
+_RESULT_FORMATS = {SOLUTION_TYPES[0]: ox.QueryResultsFormat.JSON, SOLUTION_TYPES[1]: ox.QueryResultsFormat.XML,
                     "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
 
 
@@ -79,7 +80,7 @@ def write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept:
     """
     if isinstance(result, ox.QueryBoolean):
         media = choose(accept, "boolean")
-        return Written(media, result.serialize(format=_BOOLEAN_FORMATS[media]), "boolean", 1, False)
+        return Written(media, result.serialize(format=_RESULT_FORMATS[media]), "boolean", 1, False)
     if isinstance(result, ox.QueryTriples):
         media = choose(accept, "graph")
         triples = list(islice(result, max_rows + 1))
@@ -88,24 +89,58 @@ def write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept:
                             prefixes=PREFIXES if media == "text/turtle" else None)
         return Written(media, body, "graph", len(kept), len(triples) > max_rows)
     media = choose(accept, "solutions")
-    kept, count, truncated = _first_rows(result, max_rows)
-    return Written(media, kept.serialize(format=_BOOLEAN_FORMATS[media]), "solutions", count, truncated)
+    body, count, truncated = _first_rows(result, media, max_rows)
+    return Written(media, body, "solutions", count, truncated)
 
 
 class _RowsFull(Exception):
     """The row limit was reached while writing."""
 
 
-class _RowLimit(io.RawIOBase):
-    """Collects TSV results and stops the writer once the header and `limit` rows are in.
+@dataclass(frozen=True)
+class _RowMarks:
+    """How a results format marks its rows, so that its writer can be stopped after a number of rows.
 
-    TSV writes one line a row (line breaks inside literals are escaped), so rows are counted by lines.
+    `pattern` matches each mark, its group "cut" where a document cut after that many rows ends. A
+    format whose strings can hold a mark is matched with its strings (its group "open" matches a
+    string the writer has not finished). Where strings cannot hold `fast`, rows are counted with
+    bytes.count, ten times quicker than a regex; that count holds until `unsure` turns up.
     """
 
-    def __init__(self, limit: int) -> None:
+    pattern: re.Pattern[bytes]
+    header: int  # marks before the first row's
+    closing: bytes  # what completes a document cut after a row
+    fast: bytes | None = None  # the mark, where bytes.count can count it
+    unsure: tuple[bytes, ...] = ()  # texts after which `fast` may also occur inside strings
+    last: bytes | None = None  # how a complete document ends when its last row has no mark of its own
+
+
+# TSV escapes line breaks in terms: each line ends a row, after the header's.
+_TSV = _RowMarks(re.compile(rb"\n(?P<cut>)"), 1, b"", fast=b"\n")
+# CSV quotes a term that holds a line break, so only a line break outside quotes ends a row.
+_CSV = _RowMarks(re.compile(rb'"[^"]*"|\r\n(?P<cut>)|(?P<open>")'), 1, b"")
+# XML results escape "<" in text, so "</result>" is always a tag.
+_XML = _RowMarks(re.compile(rb"</result>(?P<cut>)"), 0, b"</results></sparql>", fast=b"</result>")
+# In JSON ',{"' and a variable's name begin every row but the first. A string escapes '"', so its text
+# never holds '{"'; its closing quote can follow ",{" but is then followed by "}" or ",", never a name.
+# A row with no bound variable ("{}") has no name, so results that hold "{}" are read with their strings.
+_JSON = _RowMarks(re.compile(rb'"(?:[^"\\]|\\.)*"|(?P<cut>),\{|(?P<open>")'), 0, b"]}}", fast=b',{"',
+                  unsure=(b"{}", b',{"}', b',{",'), last=b"}]}}")
+
+_ROW_MARKS = {SOLUTION_TYPES[0]: _JSON, SOLUTION_TYPES[1]: _XML, "text/csv": _CSV, "text/tab-separated-values": _TSV}
+_HELD_BACK = len(b"</result>") - 1  # bytes left unread until the next chunk: every mark that begins before them is whole
+
+
+class _RowLimit(io.RawIOBase):
+    """Collects a result as pyoxigraph writes it, counting its rows, and stops the writer after `limit` rows."""
+
+    def __init__(self, marks: _RowMarks, limit: int) -> None:
         self.data = bytearray()
-        self.lines = 0
+        self.marks = marks
         self.limit = limit
+        self.fast = marks.fast is not None  # counting with bytes.count, until an unsure text turns up
+        self.seen = 0  # marks read so far
+        self.read = 0  # where reading goes on: all marks before it are in `seen`
         self.full = False
 
     def writable(self) -> bool:
@@ -115,29 +150,64 @@ class _RowLimit(io.RawIOBase):
         if self.full:
             raise _RowsFull
         self.data += chunk
-        self.lines += chunk.count(b"\n")
-        if self.lines > self.limit + 1:  # more than the header and `limit` rows: cut after row `limit`
-            end = -1
-            for _ in range(self.limit + 1):
-                end = self.data.index(b"\n", end + 1)
-            del self.data[end + 1:]
-            self.lines, self.full = self.limit + 1, True
-            raise _RowsFull
+        self.read_to(len(self.data) - _HELD_BACK)
         return len(chunk)
 
+    def read_to(self, end: int, *, done: bool = False) -> None:
+        """Count the marks that begin before `end` (all of them once the writer is `done`); past the limit,
+        cut the document and stop the writer."""
+        if end > self.read:
+            if self.fast and any(self.data.find(text, self.read, end + len(text) - 1) >= 0
+                                 for text in self.marks.unsure):
+                self.fast, self.seen, self.read = False, 0, 0  # read it all again, strings and all
+            if self.fast:
+                mark = self.marks.fast
+                self.seen += self.data.count(mark, self.read, end + len(mark) - 1)
+                self.read = end
+            else:
+                for match in self.marks.pattern.finditer(self.data, self.read, end):
+                    if match.lastgroup == "open":  # an unfinished string: read it with the next chunk
+                        break
+                    self.read = match.end()
+                    self.seen += match.lastgroup == "cut"
+        if self.rows(done=done) > self.limit:
+            del self.data[self._cut(self.marks.header + self.limit):]
+            self.data += self.marks.closing
+            self.full = True
+            raise _RowsFull
 
-def _first_rows(result: ox.QuerySolutions, limit: int) -> tuple[ox.QuerySolutions, int, bool]:
-    """At most `limit` rows of a result, how many, and whether there were more.
+    def _cut(self, marks: int) -> int:
+        """Where the document ends that keeps the rows up to the `marks`-th mark."""
+        if self.fast:
+            position = -1
+            for _ in range(marks):
+                position = self.data.index(self.marks.fast, position + 1)
+            return self.marks.pattern.match(self.data, position).start("cut")
+        for match in self.marks.pattern.finditer(self.data):
+            marks -= match.lastgroup == "cut"
+            if not marks:
+                return match.start("cut")
+        raise AssertionError("fewer marks than were counted")
 
-    pyoxigraph writes rows in Rust; it writes TSV into a sink that stops at the limit, and the rows
-    kept are read back, so every output format is written by pyoxigraph too, with no loss (TSV keeps
-    each term's full N-Triples form).
+    def rows(self, *, done: bool = True) -> int:
+        """How many rows have been read, the last one included once the writer is `done`."""
+        if self.full:
+            return self.limit
+        closed_by_end = done and self.marks.last is not None and self.data.endswith(self.marks.last)
+        return self.seen - self.marks.header + closed_by_end
+
+
+def _first_rows(result: ox.QuerySolutions, media: str, limit: int) -> tuple[bytes, int, bool]:
+    """A result written as `media` up to its first `limit` rows, how many rows that is, and whether there were more.
+
+    pyoxigraph writes the rows in Rust into a sink that counts them and stops the writer at the limit,
+    so the kept rows are exactly as pyoxigraph writes them.
     """
-    sink = _RowLimit(limit)
+    sink = _RowLimit(_ROW_MARKS[media], limit)
     try:
-        result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+        result.serialize(sink, format=_RESULT_FORMATS[media])
+        sink.read_to(len(sink.data), done=True)
     except (_RowsFull, OSError):
         if not sink.full:
             raise
-    kept = ox.parse_query_results(bytes(sink.data), format=ox.QueryResultsFormat.TSV)
-    return kept, max(sink.lines - 1, 0), sink.full
+    return bytes(sink.data), sink.rows(), sink.full
