@@ -437,7 +437,7 @@ def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -
     if not present:
         return section, ""
     around = nx.compose_all([nw.ego(graph, s, 1) for s in present])
-    positions = network.position(as_of)
+    positions = network.position(as_of, graph)
     for subject in present:
         section.lines.append(Line(positions[subject][lang], []))
     return section, _svg(nw.collaboration(around), present, lang)

@@ -73,11 +73,11 @@ class Network:
     positions: dict[date | None, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
     # ^ the position sentences of the whole network as of a day, by actor and language, once computed
 
-    def position(self, as_of: date | None) -> dict[str, dict[str, str]]:
+    def position(self, as_of: date | None, graph: nx.MultiGraph | None = None) -> dict[str, dict[str, str]]:
         """Each actor's position in words, vi and en, in the network as of a day (all of it for None);
-        computed once for a network and a day."""
+        computed once for a network and a day, from `graph` where the caller has cut that view already."""
         if as_of not in self.positions:
-            rows, _ = report(self, view(self, Filters(as_of=as_of)), betweenness_budget_s=2.0)
+            rows, _ = report(self, view(self, Filters(as_of=as_of)) if graph is None else graph, betweenness_budget_s=2.0)
             self.positions[as_of] = {r["actor"]: {"vi": r["position_vi"], "en": r["position_en"]} for r in rows}
         return self.positions[as_of]
 
