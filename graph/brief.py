@@ -48,7 +48,7 @@ _WORDS = {
            "name": "Tên", "abbreviation": "Tên viết tắt", "kind": "Loại", "category": "Nhóm", "parent": "Trực thuộc",
            "unit": "Đơn vị trực thuộc", "place": "Địa điểm", "represents": "Đại diện cho", "represented-by": "Được đại diện bởi",
            "manages": "Quản lý", "managed-by": "Được quản lý bởi", "identifier": "Mã định danh",
-           "attested": "ghi nhận ngày", "vacant": "nguồn chưa nêu người giữ chức", "role": "vai trò", "with": "cùng",
+           "attested": "ghi nhận ngày", "vacant": "nguồn chưa nêu người giữ chức", "role": "vai trò", "with": "cùng", "other-parties": "các bên khác",
            "status": "tình trạng", "at": "tại", "inferred-year": "năm {year} là suy luận của người biên tập",
            "indicator": "Chỉ tiêu", "value": "Giá trị", "period": "Kỳ", "kind-of-figure": "Loại số liệu", "growth": "Tăng trưởng",
            "vs": "so với", "by": "đến", "through": "qua", "stated": "Được nêu", "via-relationships": "Qua các quan hệ",
@@ -65,7 +65,7 @@ _WORDS = {
            "name": "Name", "abbreviation": "Abbreviations", "kind": "Kind", "category": "Category", "parent": "Part of",
            "unit": "Units", "place": "Place", "represents": "Represents", "represented-by": "Represented by",
            "manages": "Manages", "managed-by": "Managed by", "identifier": "Identifiers",
-           "attested": "attested on", "vacant": "the sources name no holder", "role": "role", "with": "with",
+           "attested": "attested on", "vacant": "the sources name no holder", "role": "role", "with": "with", "other-parties": "other parties",
            "status": "status", "at": "at", "inferred-year": "the year {year} is a curator's inference",
            "indicator": "Indicator", "value": "Value", "period": "Period", "kind-of-figure": "Kind", "growth": "Growth",
            "vs": "vs", "by": "by", "through": "through", "stated": "Stated", "via-relationships": "Through its relationships",
@@ -380,9 +380,10 @@ def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of:
             parts.append(f"{words['status']}: {_label(store, row['status'], lang).lower()}")
         if row.get("date"):
             parts.append(row["date"])
-        counterparts = sorted(_label(store, c, lang) for c in entry["with"])
+        # between the two, the other is a party to every line: name only who else is
+        counterparts = sorted(_label(store, c, lang) for c in entry["with"] if not (between and c == other))
         if counterparts:
-            parts.append(f"{words['with']}: " + ", ".join(counterparts))
+            parts.append(f"{words['other-parties' if between else 'with']}: " + ", ".join(counterparts))
         if row.get("event"):
             parts.append(f"{words['at']}: {_label(store, row['event'], lang)}")
         section.lines.append(Line(" — ".join(parts), notes.cite(fact), fact, names=counterparts))
