@@ -32,7 +32,7 @@ MEDIA_TYPES: dict[str, str] = {
 _GRAPH_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
                   "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}
 _RESULT_FORMATS = {SOLUTION_TYPES[0]: ox.QueryResultsFormat.JSON, SOLUTION_TYPES[1]: ox.QueryResultsFormat.XML,
-                    "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+                   "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
 
 
 @dataclass(frozen=True)
