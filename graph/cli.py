@@ -1,7 +1,11 @@
 """The `innograph` command: each subcommand is a thin wrapper over a function the API also calls."""
 
+import os
+import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -24,6 +28,41 @@ StoreOption = Annotated[Optional[Path], typer.Option("--store", help="The store 
 def _fail(error: InnographError, code: int = 1) -> None:
     typer.echo(f"error: {error}", err=True)
     raise typer.Exit(code)
+
+
+def _within(seconds: float, work: Callable[[], str]) -> str:
+    """What `work` returns, or an exit with a message when it runs past `seconds` or the user presses Ctrl-C.
+
+    pyoxigraph cannot be stopped and a signal is not handled while it runs (DESIGN.md §3), but it lets
+    other threads run: the query runs in a thread, and this process ends without waiting for it.
+    """
+    outcome: list[str | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as e:  # handed to the waiting thread
+            outcome.append(e)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    try:
+        worker.join(seconds)
+    except KeyboardInterrupt:
+        _leave("the query was stopped at the user's request (Ctrl-C)", 130)
+    if not outcome:
+        _leave(f"the query ran past the {seconds:g} s limit and was stopped; give --timeout to allow longer", 1)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _leave(message: str, code: int) -> NoReturn:
+    """Exit now, though a query is still running in another thread."""
+    typer.echo(f"error: {message}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @app.command()
@@ -75,9 +114,12 @@ def query(
     name: Annotated[Optional[str], typer.Option("--name", "-n", help="Run a named query from graph/queries/.")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A named query's parameter, name=value (repeatable).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json, xml; turtle or ntriples for CONSTRUCT/DESCRIBE.")] = "table",
+    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.001, help="Stop the query after this many seconds (default: the service's limit, settings' query_timeout_s).")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Run a SPARQL query (a string, a file, or a named query with parameters) and print its result."""
+    """Run a SPARQL query (a string, a file, or a named query with parameters) and print its result.
+
+    The query stops at the time limit, or at Ctrl-C."""
     from graph.catalogue import named
     from graph.query import FORMATS, render, run
     from graph.store import open_store
@@ -98,8 +140,9 @@ def query(
             sparql = named_query.text
         else:
             sparql = file.read_text(encoding="utf-8") if file is not None else text or ""
-        result = run(open_store(store or settings.store_dir), sparql, substitutions=substitutions)
-        out = render(result, fmt)  # type: ignore[arg-type]
+        opened = open_store(store or settings.store_dir)
+        out = _within(timeout or settings.query_timeout_s,
+                      lambda: render(run(opened, sparql, substitutions=substitutions), fmt))  # type: ignore[arg-type]
         typer.echo(out, nl=not out.endswith("\n"))
     except InnographError as e:
         _fail(e)

@@ -2,8 +2,10 @@
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,23 @@ def test_the_cli_runs_a_string_a_file_or_a_named_query(settings: Settings, tmp_p
     assert missing.returncode == 1 and "missing parameter(s) person" in missing.stderr
     bad = _cli("query", "SELECT ?x WHERE {", "--store", str(store_dir))
     assert bad.returncode == 1 and "does not parse" in bad.stderr
+
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # hours on the seed graph
+
+
+def test_the_cli_stops_a_query_at_its_time_limit(built_store: Path) -> None:
+    started = time.perf_counter()
+    answer = _cli("query", CARTESIAN, "--timeout", "1", "--store", str(built_store))
+    assert answer.returncode == 1 and "ran past the 1 s limit" in answer.stderr
+    assert time.perf_counter() - started < 10  # the interpreter's start, then 1 s
+
+
+def test_the_cli_stops_a_query_at_ctrl_c(built_store: Path) -> None:
+    running = subprocess.Popen([sys.executable, "-m", "graph", "query", CARTESIAN, "--timeout", "600", "--store", str(built_store)],
+                               stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # past the interpreter's start: the query is running
+    assert running.poll() is None
+    running.send_signal(signal.SIGINT)
+    _, stderr = running.communicate(timeout=10)
+    assert running.returncode == 130 and "stopped at the user's request" in stderr
