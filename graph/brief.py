@@ -57,7 +57,8 @@ _WORDS = {
            "pair": "Hồ sơ gặp gỡ", "and": "và", "no-year": "không rõ năm",
            "post-without-holder": "Chức vụ chưa rõ người giữ", "membership-without-year": "Quan hệ thành viên/chức vụ chưa rõ năm",
            "figure-without-period": "Số liệu chưa rõ kỳ", "event-without-year": "Sự kiện chưa rõ năm",
-           "inferred": "suy luận"},
+           "inferred": "suy luận",
+           "drawn": "Hình vẽ thể hiện {shown} trong số {total} chủ thể có quan hệ trực tiếp: những chủ thể có nhiều quan hệ nhất"},
     "en": {"who": "Who they are", "people": "People", "figures": "Figures", "engagements": "Engagements",
            "relationships": "Cooperation, agreements, proposals and commitments", "sectors": "Sectors of focus",
            "shared": "What the two share", "open": "What is open between them", "network": "Position in the network",
@@ -74,7 +75,8 @@ _WORDS = {
            "pair": "Meeting brief", "and": "and", "no-year": "year unknown",
            "post-without-holder": "Posts without a known holder", "membership-without-year": "Memberships and posts without a year",
            "figure-without-period": "Figures without a period", "event-without-year": "Events without a year",
-           "inferred": "inferred"},
+           "inferred": "inferred",
+           "drawn": "The drawing shows {shown} of the {total} actors tied to them directly: those with the most ties"},
 }
 
 
@@ -430,6 +432,9 @@ def _gaps(store: ox.Store, actor: str, lang: str) -> Section:
     return section
 
 
+_DRAWN = 40  # actors an ego network's drawing holds, the subjects among them
+
+
 def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -> tuple[Section, str]:
     words = _WORDS[lang]
     section = Section("network", words["network"])
@@ -437,11 +442,16 @@ def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -
     present = [s for s in subjects if s in graph]
     if not present:
         return section, ""
-    around = nx.compose_all([nw.ego(graph, s, 1) for s in present])
+    around = nw.collaboration(nx.compose_all([nw.ego(graph, s, 1) for s in present]))
     positions = network.position(as_of, graph)
     for subject in present:
         section.lines.append(Line(positions[subject][lang], []))
-    return section, _svg(nw.collaboration(around), present, lang)
+    if len(around) > _DRAWN:  # a hub's hundreds of partners make no picture: draw those most tied to the subjects
+        ties = sorted((-tie["weight"], node) for s in present for node, tie in around[s].items() if node not in present)
+        kept = list(dict.fromkeys([*present, *(node for _, node in ties)]))[:_DRAWN]
+        section.lines.append(Line(words["drawn"].format(shown=len(kept) - len(present), total=len(around) - len(present)), []))
+        around = around.subgraph(kept)
+    return section, _svg(around, present, lang)
 
 
 def _svg(graph: nx.Graph, centres: list[str], lang: str) -> str:

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from browser import chromium, open_page
+from graph import brief as brief_module
 from graph import network as nw
 from graph.brief import Brief, build_brief, render
 from graph.errors import ParameterError
@@ -223,3 +224,23 @@ def test_every_actor_of_the_graph_gets_a_brief_whose_notes_resolve(store: ox.Sto
         assert brief.sections[0].key == "who", actor
         for note in brief.notes:
             assert seeds[note.file][note.start:note.end] == note.quote, (actor, note.number)
+
+
+def test_a_hubs_drawing_holds_the_actors_most_tied_to_it_and_says_how_many_it_leaves_out(
+        store: ox.Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(brief_module, "_DRAWN", 6)  # the seed graph has no hub of 40 partners
+    day = date(2026, 1, 1)
+    hcmc = IGR + "ho-chi-minh-city"
+    ties = nw.collaboration(nw.view(nw.project(store, shared_sectors=False), nw.Filters(as_of=day)))[hcmc]
+    best = sorted(ties, key=lambda node: (-ties[node]["weight"], node))[:5]
+    brief = build_brief(store, "ho-chi-minh-city", lang="en", as_of=day)
+    assert brief.svg.count("<circle") == 6
+    for node in best:
+        assert f">{_label_of(store, node)[:30]}" in brief.svg  # long labels are cut in the drawing
+    network_lines = [line.text for section in brief.sections if section.key == "network" for line in section.lines]
+    assert f"The drawing shows 5 of the {len(ties)} actors tied to them directly: those with the most ties" in network_lines
+
+
+def _label_of(store: ox.Store, iri: str) -> str:
+    rows = run(store, f'SELECT ?l WHERE {{ <{iri}> rdfs:label ?l FILTER (LANG(?l) = "en") }}')
+    return next(iter(rows))["l"].value  # type: ignore[index,union-attr]
