@@ -58,6 +58,7 @@ _WORDS = {
            "post-without-holder": "Chức vụ chưa rõ người giữ", "membership-without-year": "Quan hệ thành viên/chức vụ chưa rõ năm",
            "figure-without-period": "Số liệu chưa rõ kỳ", "event-without-year": "Sự kiện chưa rõ năm",
            "inferred": "suy luận",
+           "more": "Còn {count} mục cũ hơn hoặc không rõ ngày không nêu ở đây; trang của chủ thể (theo địa chỉ IRI ở trên) liệt kê đầy đủ",
            "drawn": "Hình vẽ thể hiện {shown} trong số {total} chủ thể có quan hệ trực tiếp: những chủ thể có nhiều quan hệ nhất"},
     "en": {"who": "Who they are", "people": "People", "figures": "Figures", "engagements": "Engagements",
            "relationships": "Cooperation, agreements, proposals and commitments", "sectors": "Sectors of focus",
@@ -76,6 +77,7 @@ _WORDS = {
            "post-without-holder": "Posts without a known holder", "membership-without-year": "Memberships and posts without a year",
            "figure-without-period": "Figures without a period", "event-without-year": "Events without a year",
            "inferred": "inferred",
+           "more": "{count} more, earlier or undated, are left out here; the actor's page (at its IRI above) lists them all",
            "drawn": "The drawing shows {shown} of the {total} actors tied to them directly: those with the most ties"},
 }
 
@@ -104,6 +106,7 @@ class Line:
     names: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)  # values as the brief writes them
     cells: list[str] = field(default_factory=list)  # a table row's cells (its text joins them with " | ")
+    when: str = ""  # the day or year it is dated by (ISO), so that a long section keeps its latest lines
 
 
 @dataclass
@@ -288,7 +291,8 @@ def _people(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) 
         text = (f"{role}, {organisation}" if row["person"] == actor else f"{person}: {role}"
                 + (f", {organisation}" if row["organisation"] != actor else "")) + \
             (f" ({words['attested']} {when})" if when else "")
-        section.lines.append(Line(text, notes.cite(row["fact"]), row["fact"], names=[person, organisation]))
+        section.lines.append(Line(text, notes.cite(row["fact"]), row["fact"], names=[person, organisation],
+                                  when=row.get("attestedOn") or row.get("year", "")))
     return section
 
 
@@ -322,7 +326,8 @@ def _figures(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date)
             cited += [n for n in notes.cite(rate["fact"]) if n not in cited]
         status = _label(store, row["status"], lang)
         cells = [indicator, value, period, status, growth_text]
-        section.rows.append(Line(" | ".join(cells), cited, fact, figures=figures, cells=cells))
+        section.rows.append(Line(" | ".join(cells), cited, fact, figures=figures, cells=cells,
+                                 when=row.get("period") or row.get("periodStart") or row.get("periodEnd", "")))
     return section
 
 
@@ -354,7 +359,8 @@ def _engagements(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: d
         if others:
             text += f" — {words['with']}: " + "; ".join(others)
         section.lines.append(Line(text, notes.cite(row["fact"], event), event,
-                                  names=[label, *(_label(store, c, lang) for c in entry["with"])]))
+                                  names=[label, *(_label(store, c, lang) for c in entry["with"])],
+                                  when=row.get("date") or row.get("year") or row.get("inferredYear", "")))
     return section
 
 
@@ -388,7 +394,8 @@ def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of:
             parts.append(f"{words['other-parties' if between else 'with']}: " + ", ".join(counterparts))
         if row.get("event"):
             parts.append(f"{words['at']}: {_label(store, row['event'], lang)}")
-        section.lines.append(Line(" — ".join(parts), notes.cite(fact), fact, names=counterparts))
+        section.lines.append(Line(" — ".join(parts), notes.cite(fact), fact, names=counterparts,
+                                  when=row.get("date") or row.get("eventDate", "")))
     return section
 
 
@@ -529,9 +536,25 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
             gaps.title = f"{gaps.title} — {_label(store, subject, lang)}"
         sections.append(gaps)
     kept = [s for s in sections if s.lines or s.rows]
+    for section in kept:
+        _cut_to_latest(section, lang)
     build = f"{manifest.built_at} ({manifest.fingerprint[:12]})" if manifest else ""
     return Brief([Subject(s, _label(store, s, lang), _label(store, s, "en" if lang == "vi" else "vi")) for s in subjects],
                  lang, day, build, kept, _renumber(kept, notes.notes), svg)
+
+
+_LONGEST = 25  # lines or table rows a section states: a hub's hundreds make no brief
+
+
+def _cut_to_latest(section: Section, lang: str) -> None:
+    """Keep the latest `_LONGEST` lines (or rows) of a longer section, in their order, and say how many are left out."""
+    stated = section.rows or section.lines
+    if len(stated) <= _LONGEST:
+        return
+    left_out = len(stated) - _LONGEST
+    latest = sorted(sorted(range(len(stated)), key=lambda i: stated[i].when, reverse=True)[:_LONGEST])
+    stated[:] = [stated[i] for i in latest]
+    section.lines.append(Line(_WORDS[lang]["more"].format(count=left_out), []))
 
 
 def _leave_out(section: Section, stated: set[str]) -> None:

@@ -244,3 +244,21 @@ def test_a_hubs_drawing_holds_the_actors_most_tied_to_it_and_says_how_many_it_le
 def _label_of(store: ox.Store, iri: str) -> str:
     rows = run(store, f'SELECT ?l WHERE {{ <{iri}> rdfs:label ?l FILTER (LANG(?l) = "en") }}')
     return next(iter(rows))["l"].value  # type: ignore[index,union-attr]
+
+
+def test_a_long_section_keeps_its_latest_lines_and_says_how_many_it_leaves_out(
+        store: ox.Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = build_brief(store, "ho-chi-minh-city", lang="en", as_of=date(2026, 1, 1))
+    monkeypatch.setattr(brief_module, "_LONGEST", 4)  # the seed graph has no section of 25 lines
+    cut = {s.key: s for s in build_brief(store, "ho-chi-minh-city", lang="en", as_of=date(2026, 1, 1)).sections}
+    long_sections = [s for s in whole.sections if len(s.rows or s.lines) > 4]
+    assert {s.key for s in long_sections} >= {"relationships", "figures"}
+    for section in long_sections:
+        stated = section.rows or section.lines
+        latest = sorted(stated, key=lambda line: line.when, reverse=True)[:4]
+        kept = cut[section.key].rows or cut[section.key].lines[:-1]
+        assert [line.text for line in kept] == [line.text for line in stated if line in latest], section.key
+        assert cut[section.key].lines[-1].text == \
+            f"{len(stated) - 4} more, earlier or undated, are left out here; the actor's page (at its IRI above) lists them all"
+    relationships = [line.text for line in cut["relationships"].lines]
+    assert sum("Recommendation" in text for text in relationships) == 3  # the three of 24 September 2024 are the latest
