@@ -408,7 +408,7 @@ def _sectors(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
     for how, title in (("focus", words["stated"]), ("relationship", words["via-relationships"])):
         if by_how[how]:
             names = sorted(_label(store, s, lang) for s in by_how[how])
-            facts = sorted({f for fs in by_how[how].values() for f in fs})
+            facts = sorted({min(fs) for fs in by_how[how].values()})  # one quote a sector: a hub has hundreds
             section.lines.append(Line(f"{title}: " + ", ".join(names), notes.cite(*facts), names=names))
     return section
 
@@ -416,13 +416,13 @@ def _sectors(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
 def _shared(store: ox.Store, actor: str, other: str, lang: str, notes: _Notes, as_of: date) -> Section:
     words = _WORDS[lang]
     section = Section("shared", words["shared"])
-    found: dict[str, dict[str, set[str]]] = {w: defaultdict(set) for w in ("event", "sector", "partner")}
+    found: dict[str, dict[str, set[tuple[str, str]]]] = {w: defaultdict(set) for w in ("event", "sector", "partner")}
     for row in _rows(store, "shared", actor=actor, other=other):
-        found[row["what"]][row["thing"]] |= {row["factA"], row["factB"]}
+        found[row["what"]][row["thing"]].add((row["factA"], row["factB"]))
     for what, title in (("event", "events"), ("sector", "shared-sectors"), ("partner", "partners")):
         if found[what]:
             names = sorted(_label(store, thing, lang) for thing in found[what])
-            facts = sorted({f for fs in found[what].values() for f in fs})
+            facts = sorted({f for pairs in found[what].values() for f in min(pairs)})  # one pair of quotes a thing
             section.lines.append(Line(f"{words[title]}: " + "; ".join(names), notes.cite(*facts), names=names))
     return section
 

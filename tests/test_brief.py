@@ -262,3 +262,19 @@ def test_a_long_section_keeps_its_latest_lines_and_says_how_many_it_leaves_out(
             f"{len(stated) - 4} more, earlier or undated, are left out here; the actor's page (at its IRI above) lists them all"
     relationships = [line.text for line in cut["relationships"].lines]
     assert sum("Recommendation" in text for text in relationships) == 3  # the three of 24 September 2024 are the latest
+
+
+def test_a_list_of_sectors_cites_one_fact_for_each_sector_not_every_fact(store: ox.Store, briefs: dict) -> None:
+    brief = briefs[("c4ir-hcmc", None, "en")]
+    line = next(line for section, line in _lines(brief)
+                if section.key == "sectors" and line.text.startswith("Through its relationships"))
+    first: dict[str, str] = {}  # sector -> the first fact (by IRI) that ties C4IR to it through a relationship
+    for row in brief_module._rows(store, "sectors", actor=IGR + "c4ir-hcmc"):
+        if row["how"] == "relationship":
+            first[row["sector"]] = min(first.get(row["sector"], row["fact"]), row["fact"])
+    assert len(first) == len(line.names) > 3
+    quotes = set()
+    for fact in first.values():
+        for row in run(store, brief_module._RESOURCE["evidence"].text, substitutions={ox.Variable("resource"): ox.NamedNode(fact)}):
+            quotes.add((row["file"].value, int(row["start"].value), int(row["end"].value)))  # type: ignore[union-attr]
+    assert {(note.file, note.start, note.end) for note in brief.notes if note.number in line.notes} == quotes
