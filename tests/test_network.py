@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -221,3 +222,20 @@ def test_the_cli_reports_and_exports(built_store: Path, tmp_path: Path) -> None:
     done = run_cli("export", str(tmp_path / "x.svg"), "--store", str(built_store))
     assert done.returncode == 1 and "unknown network format 'svg'" in done.stderr
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_betweenness_is_networkx_s_when_exact_and_keeps_to_its_budget_when_sampled(network: nw.Network) -> None:
+    simple = nw.collaboration(nw.view(network, nw.Filters()))
+    exact, sources = nw.betweenness(simple)
+    assert sources is None
+    assert exact == pytest.approx(nx.betweenness_centrality(simple), abs=1e-12)
+    # On a star every path between two leaves runs through the hub, so any sample estimates it exactly.
+    star = nx.star_graph(300)
+    estimate, sources = nw.betweenness(star, budget_s=0.0)
+    assert sources is not None and sources < 301
+    assert estimate[0] == pytest.approx(1.0) and max(estimate[leaf] for leaf in range(1, 301)) == 0.0
+    # A budget is kept to within a few sources: 0.2 s on a graph whose exact betweenness takes far longer.
+    grid = nx.grid_2d_graph(60, 60)
+    started = time.perf_counter()
+    _, sources = nw.betweenness(grid, budget_s=0.2)
+    assert sources is not None and sources < 3600 // 2 and time.perf_counter() - started < 3.0  # exact takes tens of seconds
