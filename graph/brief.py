@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -98,15 +98,16 @@ class Note:
 
 @dataclass
 class Line:
-    """One statement of the brief, the notes it cites, and what it states (for checking it against the graph)."""
+    """One statement of the brief, the facts whose quotes support it, and what it states (for checking it against the graph)."""
 
     text: str
-    notes: list[int]
+    sources: tuple[str, ...] = ()  # the facts (or resources) whose quotes it cites
     fact: str = ""
     names: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)  # values as the brief writes them
     cells: list[str] = field(default_factory=list)  # a table row's cells (its text joins them with " | ")
     when: str = ""  # the day or year it is dated by (ISO), so that a long section keeps its latest lines
+    notes: list[int] = field(default_factory=list)  # its notes' numbers, once the brief's lines are chosen
 
 
 @dataclass
@@ -246,7 +247,7 @@ def _after(as_of: date, *dates: str) -> bool:
 # The sections
 # ---------------------------------------------------------------------------------------------------
 
-def _who(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
+def _who(store: ox.Store, actor: str, lang: str) -> Section:
     words = _WORDS[lang]
     rows = _rows(store, "identity", actor=actor)
     section = Section("who", words["who"])
@@ -263,18 +264,17 @@ def _who(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
             values[attribute].append(shown)
     labels = _labels(store, actor)
     names = [n for n in (labels.get("vi"), labels.get("en")) if n]
-    cited = notes.cite(actor)
     if names:
-        section.lines.append(Line(f"{words['name']}: " + " · ".join(dict.fromkeys(names)), cited, actor, names=names))
+        section.lines.append(Line(f"{words['name']}: " + " · ".join(dict.fromkeys(names)), (actor,), actor, names=names))
     for attribute in ("abbreviation", "kind", "category", "parent", "unit", "place", "represents", "represented-by",
                       "manages", "managed-by", "identifier"):
         if values.get(attribute):
-            section.lines.append(Line(f"{words[attribute]}: " + ", ".join(sorted(values[attribute])), cited, actor,
+            section.lines.append(Line(f"{words[attribute]}: " + ", ".join(sorted(values[attribute])), (actor,), actor,
                                       names=values[attribute]))
     return section
 
 
-def _people(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) -> Section:
+def _people(store: ox.Store, actor: str, lang: str, as_of: date) -> Section:
     words = _WORDS[lang]
     section = Section("people", words["people"])
     for row in _rows(store, "people", actor=actor):
@@ -285,18 +285,18 @@ def _people(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) 
                                           if row.get("month") else "")
         if row.get("vacant") == "true":
             post = _label(store, row["fact"], lang)
-            section.lines.append(Line(f"{post} ({role}): {words['vacant']}", notes.cite(row["fact"]), row["fact"], names=[post]))
+            section.lines.append(Line(f"{post} ({role}): {words['vacant']}", (row["fact"],), row["fact"], names=[post]))
             continue
         person, organisation = _label(store, row["person"], lang), _label(store, row["organisation"], lang)
         text = (f"{role}, {organisation}" if row["person"] == actor else f"{person}: {role}"
                 + (f", {organisation}" if row["organisation"] != actor else "")) + \
             (f" ({words['attested']} {when})" if when else "")
-        section.lines.append(Line(text, notes.cite(row["fact"]), row["fact"], names=[person, organisation],
+        section.lines.append(Line(text, (row["fact"],), row["fact"], names=[person, organisation],
                                   when=row.get("attestedOn") or row.get("year", "")))
     return section
 
 
-def _figures(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) -> Section:
+def _figures(store: ox.Store, actor: str, lang: str, as_of: date) -> Section:
     words = _WORDS[lang]
     section = Section("figures", words["figures"], header=[words["indicator"], words["value"], words["period"],
                                                           words["kind-of-figure"], words["growth"]])
@@ -318,20 +318,20 @@ def _figures(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date)
         figures = [value]
         rate = growth.get(fact)
         growth_text = ""
-        cited = notes.cite(fact)
+        sources = (fact,)
         if rate:
             rate_text = value_text(rate["value"], rate["unit"], lang, unit_label=_label(store, rate["unit"], lang))
             growth_text = rate_text + (f" {words['vs']} {rate['comparedWith']}" if rate.get("comparedWith") else "")
             figures.append(rate_text)
-            cited += [n for n in notes.cite(rate["fact"]) if n not in cited]
+            sources += (rate["fact"],)
         status = _label(store, row["status"], lang)
         cells = [indicator, value, period, status, growth_text]
-        section.rows.append(Line(" | ".join(cells), cited, fact, figures=figures, cells=cells,
+        section.rows.append(Line(" | ".join(cells), sources, fact, figures=figures, cells=cells,
                                  when=row.get("period") or row.get("periodStart") or row.get("periodEnd", "")))
     return section
 
 
-def _engagements(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date) -> Section:
+def _engagements(store: ox.Store, actor: str, lang: str, as_of: date) -> Section:
     words = _WORDS[lang]
     section = Section("engagements", words["engagements"])
     events: dict[str, dict] = {}
@@ -358,13 +358,13 @@ def _engagements(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: d
         text = f"{when} — {label} — {words['role']}: {_label(store, row['role'], lang).lower()}"
         if others:
             text += f" — {words['with']}: " + "; ".join(others)
-        section.lines.append(Line(text, notes.cite(row["fact"], event), event,
+        section.lines.append(Line(text, (row["fact"], event), event,
                                   names=[label, *(_label(store, c, lang) for c in entry["with"])],
                                   when=row.get("date") or row.get("year") or row.get("inferredYear", "")))
     return section
 
 
-def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of: date, *, other: str | None = None,
+def _relationships(store: ox.Store, actor: str, lang: str, as_of: date, *, other: str | None = None,
                    between: bool = False, is_open: bool | None = None, key: str = "relationships") -> Section:
     """The actor's relationships: with `other` given, those the other is in too (`between`) or those it is
     not in; with `is_open` given, only those still open (proposed, requested, …) or only those that are not."""
@@ -394,12 +394,12 @@ def _relationships(store: ox.Store, actor: str, lang: str, notes: _Notes, as_of:
             parts.append(f"{words['other-parties' if between else 'with']}: " + ", ".join(counterparts))
         if row.get("event"):
             parts.append(f"{words['at']}: {_label(store, row['event'], lang)}")
-        section.lines.append(Line(" — ".join(parts), notes.cite(fact), fact, names=counterparts,
+        section.lines.append(Line(" — ".join(parts), (fact,), fact, names=counterparts,
                                   when=row.get("date") or row.get("eventDate", "")))
     return section
 
 
-def _sectors(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
+def _sectors(store: ox.Store, actor: str, lang: str) -> Section:
     words = _WORDS[lang]
     section = Section("sectors", words["sectors"])
     by_how: dict[str, dict[str, list[str]]] = {"focus": defaultdict(list), "relationship": defaultdict(list)}
@@ -409,11 +409,11 @@ def _sectors(store: ox.Store, actor: str, lang: str, notes: _Notes) -> Section:
         if by_how[how]:
             names = sorted(_label(store, s, lang) for s in by_how[how])
             facts = sorted({min(fs) for fs in by_how[how].values()})  # one quote a sector: a hub has hundreds
-            section.lines.append(Line(f"{title}: " + ", ".join(names), notes.cite(*facts), names=names))
+            section.lines.append(Line(f"{title}: " + ", ".join(names), tuple(facts), names=names))
     return section
 
 
-def _shared(store: ox.Store, actor: str, other: str, lang: str, notes: _Notes, as_of: date) -> Section:
+def _shared(store: ox.Store, actor: str, other: str, lang: str, as_of: date) -> Section:
     words = _WORDS[lang]
     section = Section("shared", words["shared"])
     found: dict[str, dict[str, set[tuple[str, str]]]] = {w: defaultdict(set) for w in ("event", "sector", "partner")}
@@ -423,7 +423,7 @@ def _shared(store: ox.Store, actor: str, other: str, lang: str, notes: _Notes, a
         if found[what]:
             names = sorted(_label(store, thing, lang) for thing in found[what])
             facts = sorted({f for pairs in found[what].values() for f in min(pairs)})  # one pair of quotes a thing
-            section.lines.append(Line(f"{words[title]}: " + "; ".join(names), notes.cite(*facts), names=names))
+            section.lines.append(Line(f"{words[title]}: " + "; ".join(names), tuple(facts), names=names))
     return section
 
 
@@ -435,7 +435,7 @@ def _gaps(store: ox.Store, actor: str, lang: str) -> Section:
         label = _label(store, row["thing"], lang)
         by_gap[row["gap"]].append(label if label == local_name(row["thing"]) else f"{label} ({local_name(row['thing'])})")
     for gap, things in by_gap.items():
-        section.lines.append(Line(f"{words[gap]}: " + "; ".join(sorted(set(things))), []))
+        section.lines.append(Line(f"{words[gap]}: " + "; ".join(sorted(set(things)))))
     return section
 
 
@@ -452,11 +452,11 @@ def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -
     around = nw.collaboration(nx.compose_all([nw.ego(graph, s, 1) for s in present]))
     positions = network.position(as_of, graph)
     for subject in present:
-        section.lines.append(Line(positions[subject][lang], []))
+        section.lines.append(Line(positions[subject][lang]))
     if len(around) > _DRAWN:  # a hub's hundreds of partners make no picture: draw those most tied to the subjects
         ties = sorted((-tie["weight"], node) for s in present for node, tie in around[s].items() if node not in present)
         kept = list(dict.fromkeys([*present, *(node for _, node in ties)]))[:_DRAWN]
-        section.lines.append(Line(words["drawn"].format(shown=len(kept) - len(present), total=len(around) - len(present)), []))
+        section.lines.append(Line(words["drawn"].format(shown=len(kept) - len(present), total=len(around) - len(present))))
         around = around.subgraph(kept)
     return section, _svg(around, present, lang)
 
@@ -507,14 +507,13 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
     subjects = [find_actor(store, actor)] + ([find_actor(store, other)] if other else [])
     if len(set(subjects)) != len(subjects):
         raise ParameterError("a meeting brief needs two different actors")
-    notes = _Notes(store)
     sections: list[Section] = []
     stated: set[str] = set()  # in a meeting brief, what the first actor's sections state is not said again
     for subject in subjects:
-        own = [_who(store, subject, lang, notes), _people(store, subject, lang, notes, day),
-               _figures(store, subject, lang, notes, day), _engagements(store, subject, lang, notes, day),
-               _relationships(store, subject, lang, notes, day, other=next((o for o in subjects if o != subject), None)),
-               _sectors(store, subject, lang, notes)]
+        own = [_who(store, subject, lang), _people(store, subject, lang, day),
+               _figures(store, subject, lang, day), _engagements(store, subject, lang, day),
+               _relationships(store, subject, lang, day, other=next((o for o in subjects if o != subject), None)),
+               _sectors(store, subject, lang)]
         for section in own:
             _leave_out(section, stated)
             stated |= {line.fact for line in section.lines + section.rows if line.fact and section.key != "who"}
@@ -522,11 +521,11 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
                 section.title = f"{section.title} — {_label(store, subject, lang)}"
         sections += own
     if other:
-        sections.append(_shared(store, subjects[0], subjects[1], lang, notes, day))
+        sections.append(_shared(store, subjects[0], subjects[1], lang, day))
         # what ties the two, once: settled (signed, completed) apart from still open
-        sections.append(_relationships(store, subjects[0], lang, notes, day, other=subjects[1], between=True, is_open=False,
+        sections.append(_relationships(store, subjects[0], lang, day, other=subjects[1], between=True, is_open=False,
                                        key="between"))
-        sections.append(_relationships(store, subjects[0], lang, notes, day, other=subjects[1], between=True, is_open=True,
+        sections.append(_relationships(store, subjects[0], lang, day, other=subjects[1], between=True, is_open=True,
                                        key="open"))
     position, svg = _network(network or nw.project(store, shared_sectors=False), subjects, lang, day)
     sections.append(position)
@@ -536,11 +535,14 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
             gaps.title = f"{gaps.title} — {_label(store, subject, lang)}"
         sections.append(gaps)
     kept = [s for s in sections if s.lines or s.rows]
+    notes = _Notes(store)
     for section in kept:
         _cut_to_latest(section, lang)
+        for line in section.rows + section.lines:  # numbered in reading order, and only for the lines kept
+            line.notes = notes.cite(*line.sources)
     build = f"{manifest.built_at} ({manifest.fingerprint[:12]})" if manifest else ""
     return Brief([Subject(s, _label(store, s, lang), _label(store, s, "en" if lang == "vi" else "vi")) for s in subjects],
-                 lang, day, build, kept, _renumber(kept, notes.notes), svg)
+                 lang, day, build, kept, notes.notes, svg)
 
 
 _LONGEST = 25  # lines or table rows a section states: a hub's hundreds make no brief
@@ -554,7 +556,7 @@ def _cut_to_latest(section: Section, lang: str) -> None:
     left_out = len(stated) - _LONGEST
     latest = sorted(sorted(range(len(stated)), key=lambda i: stated[i].when, reverse=True)[:_LONGEST])
     stated[:] = [stated[i] for i in latest]
-    section.lines.append(Line(_WORDS[lang]["more"].format(count=left_out), []))
+    section.lines.append(Line(_WORDS[lang]["more"].format(count=left_out)))
 
 
 def _leave_out(section: Section, stated: set[str]) -> None:
@@ -563,18 +565,6 @@ def _leave_out(section: Section, stated: set[str]) -> None:
         return
     section.lines = [line for line in section.lines if not line.fact or line.fact not in stated]
     section.rows = [row for row in section.rows if not row.fact or row.fact not in stated]
-
-
-def _renumber(sections: list[Section], notes: list[Note]) -> list[Note]:
-    """The notes the kept lines cite, numbered again in the order they are first cited."""
-    number: dict[int, int] = {}
-    for section in sections:
-        for line in section.lines + section.rows:
-            for n in line.notes:
-                number.setdefault(n, len(number) + 1)
-            line.notes = sorted(number[n] for n in line.notes)
-    by_old = {note.number: note for note in notes}
-    return [replace(by_old[old], number=new) for old, new in sorted(number.items(), key=lambda item: item[1])]
 
 
 @cache

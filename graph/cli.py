@@ -263,7 +263,6 @@ def network_page(out: Annotated[Path, typer.Argument(help="The HTML file to writ
                  lang: Annotated[str, typer.Option(help="Language of the page: vi or en.")] = "vi",
                  size: Annotated[str, typer.Option(help="The metric that sizes the nodes at first: betweenness, pagerank, degree, weighted_degree or brokerage.")] = "betweenness") -> None:
     """Write the (filtered) network as one self-contained page: coloured by category, sized by a metric, every tie with its quote."""
-    from graph import network as nw
     from graph import network_page as page
     from graph.store import read_manifest
 

@@ -16,7 +16,6 @@ import pytest
 from graph import network as nw
 from graph.errors import ParameterError
 from graph.namespaces import PREFIXES
-from graph.settings import Settings
 
 IGR = PREFIXES["igr"]
 C4IR, HCMC, TORINO = IGR + "c4ir-hcmc", IGR + "ho-chi-minh-city", IGR + "torino"
