@@ -125,7 +125,7 @@ async def network_ego(actor: str, request: Request, service: Service, view: View
 
     def make() -> tuple[str, bytes]:
         center = find_actor(service.store, actor)
-        graph = nw.ego(nw.view(network, view.filters), center, hops)
+        graph = nw.ego_view(network, view.filters, center, hops)
         label = network.graph.nodes[center][f"label_{lang}"]
         title = (f"Mạng quanh {label} ({hops} bước)" if lang == "vi"
                  else f"Ego network of {label} ({hops} {'hop' if hops == 1 else 'hops'})")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -445,12 +446,15 @@ _DRAWN = 40  # actors an ego network's drawing holds, the subjects among them
 def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -> tuple[Section, str]:
     words = _WORDS[lang]
     section = Section("network", words["network"])
-    graph = nw.view(network, nw.Filters(as_of=as_of))
-    present = [s for s in subjects if s in graph]
+    egos = {}
+    for subject in subjects:
+        with suppress(ParameterError):  # no tie as of the day: no position, nothing to draw
+            egos[subject] = nw.ego_view(network, nw.Filters(as_of=as_of), subject, 1)
+    present = list(egos)
     if not present:
         return section, ""
-    around = nw.collaboration(nx.compose_all([nw.ego(graph, s, 1) for s in present]))
-    positions = network.position(as_of, graph)
+    around = nw.collaboration(nx.compose_all(egos.values()))
+    positions = network.position(as_of)
     for subject in present:
         section.lines.append(Line(positions[subject][lang]))
     if len(around) > _DRAWN:  # a hub's hundreds of partners make no picture: draw those most tied to the subjects

@@ -238,3 +238,19 @@ def test_betweenness_is_networkx_s_when_exact_and_keeps_to_its_budget_when_sampl
     started = time.perf_counter()
     _, sources = nw.betweenness(grid, budget_s=0.2)
     assert sources is not None and sources < 3600 // 2 and time.perf_counter() - started < 3.0  # exact takes tens of seconds
+
+
+@pytest.mark.parametrize("filters", [nw.Filters(), nw.Filters(as_of=date(2024, 6, 30)), nw.Filters.parse(categories=["international", "intermediary"]),
+                                     nw.Filters.parse(relations=["proposal", "co-participation"])], ids=["all", "as-of", "categories", "relations"])
+@pytest.mark.parametrize("hops", [1, 2])
+def test_an_ego_view_is_the_ego_network_of_the_whole_view(network: nw.Network, filters: nw.Filters, hops: int) -> None:
+    whole = nw.view(network, filters)
+    for center in (C4IR, HCMC, TORINO, IGR + "consulate-general-japan"):
+        if center not in whole:
+            with pytest.raises(ParameterError):
+                nw.ego_view(network, filters, center, hops)
+            continue
+        expected, got = nw.ego(whole, center, hops), nw.ego_view(network, filters, center, hops)
+        assert set(got.nodes) == set(expected.nodes)
+        assert {(frozenset((a, b)), key) for a, b, key in got.edges(keys=True)} == \
+            {(frozenset((a, b)), key) for a, b, key in expected.edges(keys=True)}
