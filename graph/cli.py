@@ -198,9 +198,7 @@ def _network_view(store: Optional[Path], sector: Optional[list[str]], category: 
                                relations=relation or ())
     opened = open_store(store or Settings().store_dir)
     net = nw.project(opened, shared_sectors="shared-sector" in filters.relations)
-    graph = nw.view(net, filters)
-    if ego:
-        graph = nw.ego(graph, find_actor(opened, ego), hops)
+    graph = nw.ego_view(net, filters, find_actor(opened, ego), hops) if ego else nw.view(net, filters)
     return net, graph
 
 
