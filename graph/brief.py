@@ -365,14 +365,15 @@ def _engagements(store: ox.Store, actor: str, lang: str, as_of: date) -> Section
     return section
 
 
-def _relationships(store: ox.Store, actor: str, lang: str, as_of: date, *, other: str | None = None,
+def _relationships(store: ox.Store, rows: list[dict[str, str]], lang: str, as_of: date, *, other: str | None = None,
                    between: bool = False, is_open: bool | None = None, key: str = "relationships") -> Section:
-    """The actor's relationships: with `other` given, those the other is in too (`between`) or those it is
-    not in; with `is_open` given, only those still open (proposed, requested, …) or only those that are not."""
+    """An actor's relationships, from the rows of its relationships panel: with `other` given, those the other
+    is in too (`between`) or those it is not in; with `is_open` given, only those still open (proposed,
+    requested, …) or only those that are not."""
     words = _WORDS[lang]
     section = Section(key, words[key])
     facts: dict[str, dict] = {}
-    for row in _rows(store, "relationships", actor=actor):
+    for row in rows:
         entry = facts.setdefault(row["fact"], {"row": row, "with": {}})
         if "counterpart" in row:
             entry["with"].setdefault(row["counterpart"], row["counterpartPosition"])
@@ -511,12 +512,13 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
     subjects = [find_actor(store, actor)] + ([find_actor(store, other)] if other else [])
     if len(set(subjects)) != len(subjects):
         raise ParameterError("a meeting brief needs two different actors")
+    relationships = {s: _rows(store, "relationships", actor=s) for s in subjects}  # a pair reads the first's thrice
     sections: list[Section] = []
     stated: set[str] = set()  # in a meeting brief, what the first actor's sections state is not said again
     for subject in subjects:
         own = [_who(store, subject, lang), _people(store, subject, lang, day),
                _figures(store, subject, lang, day), _engagements(store, subject, lang, day),
-               _relationships(store, subject, lang, day, other=next((o for o in subjects if o != subject), None)),
+               _relationships(store, relationships[subject], lang, day, other=next((o for o in subjects if o != subject), None)),
                _sectors(store, subject, lang)]
         for section in own:
             _leave_out(section, stated)
@@ -527,10 +529,10 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
     if other:
         sections.append(_shared(store, subjects[0], subjects[1], lang, day))
         # what ties the two, once: settled (signed, completed) apart from still open
-        sections.append(_relationships(store, subjects[0], lang, day, other=subjects[1], between=True, is_open=False,
-                                       key="between"))
-        sections.append(_relationships(store, subjects[0], lang, day, other=subjects[1], between=True, is_open=True,
-                                       key="open"))
+        sections.append(_relationships(store, relationships[subjects[0]], lang, day, other=subjects[1], between=True,
+                                       is_open=False, key="between"))
+        sections.append(_relationships(store, relationships[subjects[0]], lang, day, other=subjects[1], between=True,
+                                       is_open=True, key="open"))
     position, svg = _network(network or nw.project(store, shared_sectors=False), subjects, lang, day)
     sections.append(position)
     for subject in subjects:
