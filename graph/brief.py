@@ -198,12 +198,25 @@ def value_text(value: str, unit: str, lang: str, *, unit_label: str = "", qualif
     return f"{qualifier_label.lower()} {text}" if qualifier_label else text
 
 
-def _day_text(day: str, month: str, year: str, lang: str) -> str:
-    """--04-14 style parts (gDay ---14, gMonth --04) and a year, as a reader writes the date."""
-    d, m = day.lstrip("-"), month.lstrip("-")
-    if lang == "vi":
-        return "/".join(p for p in (d.lstrip("0") if d else "", m.lstrip("0"), year) if p)
-    return "-".join(p for p in (year or "????", m, d) if p)
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+def _when(row: dict[str, str], lang: str, *, full: str = "date") -> tuple[str, str]:
+    """When a row's fact happened, as a reader writes it, and a remark on its year: its full date (the column
+    `full`), or the parts a source gives (gDay ---14, gMonth --04, a year) with the year a curator inferred or
+    "year unknown" as the remark; ("", "") with no date."""
+    words = _WORDS[lang]
+    if row.get(full):
+        return (row[full] if lang == "en" else "/".join(reversed(row[full].split("-")))), ""
+    if not row.get("month"):
+        return "", ""
+    day, month, year = row.get("day", "").lstrip("-").lstrip("0"), int(row["month"].lstrip("-")), row.get("year", "")
+    text = "/".join(p for p in (day, str(month), year) if p) if lang == "vi" \
+        else " ".join(p for p in (day, _MONTHS[month - 1], year) if p)
+    if year:
+        return text, ""
+    return text, (words["inferred-year"].format(year=row["inferredYear"]) if row.get("inferredYear") else words["no-year"])
 
 
 class _Notes:
@@ -282,8 +295,7 @@ def _people(store: ox.Store, actor: str, lang: str, as_of: date) -> Section:
         if _after(as_of, row.get("attestedOn", ""), row.get("year", "")):
             continue
         role = row.get("roleVi" if lang == "vi" else "roleEn") or local_name(row["role"])
-        when = row.get("attestedOn") or (_day_text(row.get("day", ""), row.get("month", ""), row.get("year", ""), lang)
-                                          if row.get("month") else "")
+        when, remark = _when(row, lang, full="attestedOn")
         if row.get("vacant") == "true":
             post = _label(store, row["fact"], lang)
             section.lines.append(Line(f"{post} ({role}): {words['vacant']}", (row["fact"],), row["fact"], names=[post]))
@@ -291,9 +303,9 @@ def _people(store: ox.Store, actor: str, lang: str, as_of: date) -> Section:
         person, organisation = _label(store, row["person"], lang), _label(store, row["organisation"], lang)
         text = (f"{role}, {organisation}" if row["person"] == actor else f"{person}: {role}"
                 + (f", {organisation}" if row["organisation"] != actor else "")) + \
-            (f" ({words['attested']} {when})" if when else "")
+            (f" ({words['attested']} {when}" + (f"; {remark}" if remark else "") + ")" if when else "")
         section.lines.append(Line(text, (row["fact"],), row["fact"], names=[person, organisation],
-                                  when=row.get("attestedOn") or row.get("year", "")))
+                                  when=row.get("attestedOn") or row.get("year") or row.get("inferredYear", "")))
     return section
 
 
@@ -346,14 +358,8 @@ def _engagements(store: ox.Store, actor: str, lang: str, as_of: date) -> Section
         row = entry["row"]
         if _after(as_of, row.get("date", ""), row.get("year", "")):
             continue
-        if row.get("date"):
-            when = row["date"] if lang == "en" else "/".join(reversed(row["date"].split("-")))
-        elif row.get("month"):
-            when = _day_text(row.get("day", ""), row["month"], row.get("year", ""), lang)
-            if not row.get("year"):
-                when += f" ({words['inferred-year'].format(year=row['inferredYear'])})" if row.get("inferredYear") else f" ({words['no-year']})"
-        else:
-            when = words["no-year"]
+        when, remark = _when(row, lang)
+        when = f"{when} ({remark})" if remark else when or words["no-year"]
         label = _label(store, event, lang)
         others = [f"{_label(store, c, lang)} ({_label(store, r, lang).lower()})" for c, r in sorted(entry["with"].items())]
         text = f"{when} — {label} — {words['role']}: {_label(store, row['role'], lang).lower()}"

@@ -465,9 +465,13 @@ _WORDS = {
            "bridge": "it is the only link between {pairs} pairs of actors of different kinds it is tied to, chiefly {kinds}",
            "rank": "it ranks {b} of {n} by betweenness and {p} by PageRank",
            "community": "it belongs to community {c} ({size} actors, with {peers})",
-           "and": " and ", "with": " with "},
+           "and": " and ", "with": " with ",
+           PERSON: {"bridge": "they are the only link between {pairs} pairs of actors of different kinds they are tied to, "
+                              "chiefly {kinds}",
+                    "rank": "they rank {b} of {n} by betweenness and {p} by PageRank",
+                    "community": "they belong to community {c} ({size} actors, with {peers})"}},
     "vi": {"ties": "có quan hệ với {n} {actors} ({parts})", "none": "không có quan hệ nào trong phạm vi này",
-           "bridge": "là cầu nối duy nhất giữa {pairs} cặp chủ thể khác loại mà nó liên hệ, chủ yếu giữa {kinds}",
+           "bridge": "là cầu nối duy nhất giữa {pairs} cặp chủ thể khác loại cùng liên hệ với mình, chủ yếu giữa {kinds}",
            "rank": "xếp thứ {b}/{n} về độ trung gian và {p} về PageRank",
            "community": "thuộc cộng đồng {c} ({size} chủ thể, cùng {peers})",
            "and": " và ", "with": " với "},
@@ -494,6 +498,7 @@ def sentences(network: Network, graph: nx.Graph, metrics: Metrics, lang: str) ->
         if not neighbours:
             out[node] = f"{label[node]} {words['none']}."
             continue
+        said = {**words, **words.get(graph.nodes[node]["category"], {})}  # English says "they" of a person
         counts = Counter(graph.nodes[m]["category"] for m in neighbours)
         parts = ", ".join(f"{k} {category_name(c)}" for c, k in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
         noun = "chủ thể" if lang == "vi" else "actor" if len(neighbours) == 1 else "actors"
@@ -502,11 +507,11 @@ def sentences(network: Network, graph: nx.Graph, metrics: Metrics, lang: str) ->
         if pairs:
             kinds = words["and"].join(f"{category_name(a)}{words['with']}{category_name(b)}"
                                       for (a, b), _ in metrics.bridged[node].most_common(2))
-            clauses.append(words["bridge"].format(pairs=pairs, kinds=kinds))
-        clauses.append(words["rank"].format(b=by_betweenness[node], n=len(graph), p=by_pagerank[node]))
+            clauses.append(said["bridge"].format(pairs=pairs, kinds=kinds))
+        clauses.append(said["rank"].format(b=by_betweenness[node], n=len(graph), p=by_pagerank[node]))
         peers = [label[m] for m in metrics.communities[community_of[node] - 1] if m != node][:3]
         if peers:
-            clauses.append(words["community"].format(c=community_of[node], size=len(metrics.communities[community_of[node] - 1]),
+            clauses.append(said["community"].format(c=community_of[node], size=len(metrics.communities[community_of[node] - 1]),
                                                      peers=", ".join(peers)))
         out[node] = f"{label[node]} " + "; ".join(clauses) + "."
     return out

@@ -123,6 +123,20 @@ def test_the_briefs_say_what_the_articles_say(briefs: dict) -> None:
     assert "Consulate General of the United States" not in open_between
 
 
+def test_a_persons_brief_dates_a_post_as_its_engagement_and_calls_them_they(store: ox.Store) -> None:
+    """The session of 14 April has no year in its source; a curator inferred 2025. The post attested there says so
+    as the engagement does, and the person's position is "they", not "it"."""
+    en = render(build_brief(store, "le truong duy", lang="en", as_of=date(2026, 1, 1)), "md").decode()
+    assert "Director, Centre for the Fourth Industrial Revolution Ho Chi Minh City (attested on 14 April; " \
+           "the year 2025 is a curator's inference)" in en
+    assert "- 14 April (the year 2025 is a curator's inference) — C4IR HCMC working session" in en
+    assert "????" not in en
+    assert "they rank" in en and "they belong to community" in en and " it " not in en.split("## Position")[1]
+    vi = render(build_brief(store, "le truong duy", lang="vi", as_of=date(2026, 1, 1)), "md").decode()
+    assert "(ghi nhận ngày 14/4; năm 2025 là suy luận của người biên tập)" in vi
+    assert " nó " not in vi
+
+
 def test_a_figure_is_written_with_its_units_and_qualifiers_labels(store: ox.Store) -> None:
     vi = render(build_brief(store, "ho-chi-minh-city", lang="vi", as_of=date(2026, 1, 1)), "md").decode()
     en = render(build_brief(store, "ho-chi-minh-city", lang="en", as_of=date(2026, 1, 1)), "md").decode()
