@@ -359,7 +359,7 @@ def _engagements(store: ox.Store, actor: str, lang: str, as_of: date) -> Section
         if _after(as_of, row.get("date", ""), row.get("year", "")):
             continue
         when, remark = _when(row, lang)
-        when = f"{when} ({remark})" if remark else when or words["no-year"]
+        when = f"{when} ({remark})" if remark else when or words["no-year"].capitalize()  # it opens the line
         label = _label(store, event, lang)
         others = [f"{_label(store, c, lang)} ({_label(store, r, lang).lower()})" for c, r in sorted(entry["with"].items())]
         text = f"{when} — {label} — {words['role']}: {_label(store, row['role'], lang).lower()}"

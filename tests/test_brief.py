@@ -111,6 +111,7 @@ def test_the_briefs_say_what_the_articles_say(briefs: dict) -> None:
     assert "Nguyễn Kỳ Phùng" in board and "attested on 2024-12-28" in board
     park = text("shtp-board", None, "vi")  # the board manages the park: the park's figures are in its brief
     assert "| 20,05 tỷ USD | 2024 | Ước tính | 18,3% so với 2023 |" in park
+    assert "- Không rõ năm — Buổi làm việc của Bộ trưởng Bộ KH&CN" in park  # the source gives no date at all
     japan = text("consulate-general-japan", None, "en")
     assert "C4IR HCMC working session" in japan and "Consul General of Japan in Ho Chi Minh City" in japan
     torino = text("torino", None, "vi")
