@@ -2,7 +2,10 @@
 
 A file starts with comment lines: the first states the question; each `# param ?name type example
 description` line declares a parameter (an example with spaces is written in double quotes), whose value is bound by substitution, never spliced
-into the text. Types: iri, string, integer, decimal, date, year.
+into the text. Types: iri, string, integer, decimal, date, year, and lang: the language of the labels a query
+writes (vi or en; vi when left out, since every labelled thing has a label in each). Parameters are bound by a
+VALUES block at the start of the WHERE clause (graph.query.bind), so a FILTER inside a nested group (a group of a
+UNION, an OPTIONAL inside an OPTIONAL) does not see them: filter on a parameter at the top level.
 """
 
 import re
@@ -17,11 +20,12 @@ import pyoxigraph as ox
 from graph.errors import ParameterError, UnknownQuery
 from graph.namespaces import PREFIXES
 
-__all__ = ["Param", "NamedQuery", "catalogue", "named", "QUERIES_DIR"]
+__all__ = ["Param", "NamedQuery", "catalogue", "named", "LANGUAGES", "QUERIES_DIR"]
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 _PARAM = re.compile(r'^#\s*param\s+\?(?P<name>\w+)\s+(?P<type>\w+)\s+(?:"(?P<quoted>[^"]*)"|(?P<example>\S+))\s*(?P<doc>.*)$')
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+LANGUAGES = ("vi", "en")  # Vietnamese first: the labels a query writes when no language is asked for
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,11 @@ class Param:
     type: str
     example: str
     description: str
+
+    @property
+    def default(self) -> str | None:
+        """The value a parameter left out takes: only the labels' language may be left out."""
+        return LANGUAGES[0] if self.type == "lang" else None
 
     def term(self, raw: str) -> ox.NamedNode | ox.Literal:
         """The RDF term for a value given as text.
@@ -51,6 +60,10 @@ class Param:
                 return ox.Literal(date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(_XSD + "date"))
             if self.type == "year":
                 return ox.Literal(f"{int(raw):04d}", datatype=ox.NamedNode(_XSD + "gYear"))
+            if self.type == "lang":
+                if raw not in LANGUAGES:
+                    raise ParameterError(f"parameter {self.name}: labels are in {' or '.join(LANGUAGES)}, not {raw!r}")
+                return ox.Literal(raw)
         except (ValueError, InvalidOperation) as e:
             raise ParameterError(f"parameter {self.name}: {raw!r} is not a valid {self.type} (example: {self.example})") from e
         raise ParameterError(f"parameter {self.name}: unknown type {self.type!r}")
@@ -85,10 +98,11 @@ class NamedQuery:
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise ParameterError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}; it takes {self._signature()}")
-        missing = [p.name for p in self.params if p.name not in values]
+        missing = [p.name for p in self.params if p.name not in values and p.default is None]
         if missing:
             raise ParameterError(f"{self.name}: missing parameter(s) {', '.join(missing)}; it takes {self._signature()}")
-        return {ox.Variable(name): known[name].term(raw) for name, raw in values.items()}
+        given = {**{p.name: p.default for p in self.params if p.default is not None}, **values}
+        return {ox.Variable(name): known[name].term(raw) for name, raw in given.items()}
 
     def _signature(self) -> str:
         if not self.params:

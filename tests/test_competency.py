@@ -180,10 +180,14 @@ EXPECTED: dict[str, list[Case]] = {
             ("indicator:technical-training-classes", 7, "unit:count"),
             ("indicator:learners-trained", 261, "unit:count"),
         ], subject="igr:shtp"),
+        case("indicator value unit rankScope", [  # labels and texts are Vietnamese unless English is asked for
+            ("indicator:rank", 2, "unit:ordinal-rank",
+             "các Trung tâm C4IR của Đông Nam Á tham gia mạng lưới C4IR toàn cầu của Diễn đàn Kinh tế Thế giới"),
+        ], subject="igr:c4ir-hcmc"),
         case("indicator value unit rankScope", [
             ("indicator:rank", 2, "unit:ordinal-rank",
              "Southeast Asian C4IR centres joining the World Economic Forum's global C4IR network"),
-        ], subject="igr:c4ir-hcmc"),
+        ], subject="igr:c4ir-hcmc", lang="en"),
         case("indicator value", [("indicator:regular-task-groups", 9), ("indicator:schemes", 4)], subject=MECHANICAL),
         case("indicator value", [("indicator:pillars", 4), ("indicator:key-industries", 4)], subject=INDUSTRIAL),
         case("indicator value", [("indicator:partner-localities-attending", 37)], subject=MAYORS),

@@ -93,6 +93,23 @@ def test_errors_say_what_is_wrong(server: tuple[str, object]) -> None:
     assert direct_update.status_code == 403
 
 
+def test_named_queries_write_vietnamese_labels_unless_english_is_asked_for(server: tuple[str, object]) -> None:
+    base, _ = server
+    listed = {q["name"]: q for q in httpx.get(f"{base}/queries").json()}
+    assert {"name": "lang", "type": "lang", "example": "vi"}.items() <= listed["actor_partners"]["parameters"][1].items()
+
+    def partners(**lang: str) -> set[str]:
+        response = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", **lang})
+        assert response.status_code == 200, response.text
+        return {b["partnerLabel"]["value"] for b in response.json()["results"]["bindings"] if "partnerLabel" in b}
+
+    assert "Tổng Lãnh sự quán Nhật Bản tại Thành phố Hồ Chí Minh" in partners()
+    assert partners() == partners(lang="vi")
+    assert "Consulate General of Japan in Ho Chi Minh City" in partners(lang="en")
+    wrong = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", "lang": "fr"})
+    assert wrong.status_code == 400 and "labels are in vi or en, not 'fr'" in wrong.text
+
+
 def test_a_result_cut_at_the_row_limit_says_so(server: tuple[str, object]) -> None:
     base, _ = server
     response = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
