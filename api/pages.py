@@ -21,7 +21,7 @@ from graph.executor import Job
 from graph.namespaces import BASE, ID
 from graph.query import compact
 from graph.results import GRAPH_TYPES, MEDIA_TYPES
-from graph.search import TYPE_FILTERS, needle, rank
+from graph.search import TYPE_FILTERS, needle, rank, typed
 
 __all__ = ["router"]
 
@@ -91,9 +91,11 @@ async def search(request: Request, service: Service, q: Annotated[str, Query(min
                  format: Annotated[str | None, Query(pattern="^(html|json)$")] = None) -> Response:
     """Find actors, people, events, programmes and concepts by any label, variant or abbreviation, in
     Vietnamese or English, with or without diacritics ("khu cong nghe cao" and "SHTP" both find the
-    Saigon Hi-Tech Park). Whole-label matches rank first, then labels that start with the text."""
+    Saigon Hi-Tech Park). A text typed with diacritics finds the labels spelt the same way first ("Nhật" finds
+    Nhật Bản before "ít nhất"); then whole-label matches rank first, then labels that start with the text."""
     types = tuple(t for t in type or [] if t)
-    rows = await service.select(_RESOURCE["search"].text, needle=("literal", needle(q), "", ""))
+    rows = await service.select(_RESOURCE["search"].text, needle=("literal", needle(q), "", ""),
+                                typed=("literal", typed(q), "", ""))
     flat = [{k: v["value"] for k, v in row.items()} for row in rows]
     hits = rank(q, flat, types=types, limit=limit)
     labels: dict[str, list[dict[str, str]]] = {}

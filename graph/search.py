@@ -1,5 +1,6 @@
 """Label search in Vietnamese and English, with or without diacritics, ranked."""
 
+import unicodedata
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -10,7 +11,7 @@ from graph.namespaces import PREFIXES
 from graph.query import run, values
 from graph.text import fold
 
-__all__ = ["Hit", "needle", "rank", "find_actor", "TYPE_FILTERS", "ACTOR_TYPES"]
+__all__ = ["Hit", "needle", "typed", "rank", "find_actor", "TYPE_FILTERS", "ACTOR_TYPES"]
 
 # Short type names a user can filter by, and the classes they stand for.
 TYPE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -36,7 +37,7 @@ class Hit:
     iri: str
     matched: str
     types: tuple[str, ...]
-    score: tuple[int, int, int]
+    score: tuple[int, int, int, int]
 
 
 def needle(text: str) -> str:
@@ -44,13 +45,19 @@ def needle(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+def typed(text: str) -> str:
+    """A search text as typed, diacritics kept: lower-cased, single-spaced."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
 def rank(text: str, rows: list[dict[str, str]], *, types: tuple[str, ...] = (), limit: int = 20) -> list[Hit]:
-    """Order matches: a whole-label match first, then a label that starts with the text, then any other;
-    within those, labels before variants before folded forms, and shorter labels first.
+    """Order matches: for a text typed with diacritics, those with the same diacritics first ("Nhật" finds
+    Nhật Bản before "ít nhất"); then a whole-label match, then a label that starts with the text, then any
+    other; within those, labels before variants before folded forms, and shorter labels first.
 
     `rows` hold `resource`, `matched`, `kind` and `type` as the search query returns them.
     """
-    wanted = needle(text)
+    wanted, as_typed = needle(text), typed(text)
     allowed = {iri for name in types for iri in TYPE_FILTERS.get(name, (name,))}
     best: dict[str, Hit] = {}
     kinds: dict[str, set[str]] = {}
@@ -62,7 +69,8 @@ def rank(text: str, rows: list[dict[str, str]], *, types: tuple[str, ...] = (), 
             continue
         folded = needle(matched)
         position = 0 if folded == wanted else 1 if folded.startswith(wanted) else 2
-        score = (position, _KIND_WEIGHT.get(row["kind"], 3), len(folded))
+        differs = int(as_typed != wanted and as_typed not in typed(matched))  # 0 for a text typed without diacritics
+        score = (differs, position, _KIND_WEIGHT.get(row["kind"], 3), len(folded))
         if iri not in best or score < best[iri].score:
             best[iri] = Hit(iri=iri, matched=matched, types=tuple(sorted(t for t in kinds[iri] if t)), score=score)
     return sorted(best.values(), key=lambda h: (h.score, h.iri))[:limit]
@@ -89,10 +97,10 @@ def find_actor(store: ox.Store, name: str) -> str:
         return iri
     text = needle(name)
     rows = values(run(store, catalogue(QUERIES_DIR / "resource")["search"].text,  # type: ignore[arg-type]
-                      substitutions={ox.Variable("needle"): ox.Literal(text)}))
+                      substitutions={ox.Variable("needle"): ox.Literal(text), ox.Variable("typed"): ox.Literal(typed(name))}))
     hits = rank(name, rows, types=ACTOR_TYPES, limit=20)
     exact = [h for h in hits if needle(h.matched) == text]
-    candidates = exact or hits
+    candidates = [h for h in exact if typed(h.matched) == typed(name)] or exact or hits
     if len(candidates) == 1:
         return candidates[0].iri
     if not candidates:

@@ -23,9 +23,19 @@ def _iris(response: httpx.Response) -> list[str]:
     ("bo khoa hoc va cong nghe", "most"),
     ("Lê Trường Duy", "le-truong-duy"),
     ("ban dan", "semiconductors"),
+    ("Nhật", "japan"),  # typed with diacritics: Nhật Bản before "ít nhất", which folds alike
+    ("ít nhất", "at-least"),
 ])
 def test_search_finds_by_any_label_with_or_without_diacritics(base: str, text: str, first: str) -> None:
     assert _iris(httpx.get(f"{base}/search", params={"q": text}))[0] == first
+
+
+def test_a_hit_shows_the_label_it_matched_as_written(base: str) -> None:
+    hits = httpx.get(f"{base}/search", params={"q": "Nhật"}).json()["results"]
+    assert hits[0]["matched"] == "Nhật Bản"
+    spelt = [i for i, hit in enumerate(hits) if "Nhật" in hit["matched"]]
+    folded = [i for i, hit in enumerate(hits) if "nhat" in hit["matched"]]  # "ít nhất" and the like, by their folded form
+    assert len(spelt) >= 5 and folded and max(spelt) < min(folded)
 
 
 def test_search_filters_by_type(base: str) -> None:
