@@ -1,7 +1,8 @@
-"""What the routes share: the worker pool over the published store, the query policy, the store's graphs."""
+"""What the routes share: the build served (its worker pool, store, graphs, answers), the query policy."""
 
 import asyncio
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.errors import InnographError
 from graph.executor import Job, QueryPool, Term
 from graph.guard import Policy, check_graph, check_query
 from graph.network import Network, project
@@ -16,14 +18,14 @@ from graph.results import Written
 from graph.settings import Settings
 from graph.store import Manifest, open_store, read_manifest
 
-__all__ = ["QueryService", "ResultCache"]
+__all__ = ["QueryService", "ResultCache", "Served"]
 
 
 class ResultCache:
     """Answers already written, least recently used dropped first, bounded in bytes.
 
-    The store a service opens never changes while it serves, so the same query, asked the same way,
-    has the same answer: it is written once.
+    A build never changes, so the same query, asked the same way, has the same answer: it is written once
+    for each build served.
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -53,39 +55,104 @@ class ResultCache:
             self._bytes -= len(dropped.body)
 
 
-@dataclass
-class QueryService:
-    """Checks a query against the policy, then runs it in the pool."""
+# How often the service looks whether `innograph build` has published a new store.
+_WATCH_S = 2.0
+_LOG = logging.getLogger("uvicorn.error")  # uvicorn's own log: where a user of `innograph serve` looks
 
-    settings: Settings
-    store_dir: Path
-    store: ox.Store  # read-only, for the work done in this process: the network's projection, briefs
+
+@dataclass
+class Served:
+    """One published build as the service serves it: its folder, its store (read-only, for the work done in
+    this process: the network's projection, briefs), its worker pool, its graphs, and the answers and
+    networks made from it."""
+
+    build_dir: Path
+    store: ox.Store
     pool: QueryPool
     graphs: frozenset[str]
     manifest: Manifest | None
     cache: ResultCache
-    _networks: dict[bool, Network] = field(default_factory=dict)
-    _network_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _warming: asyncio.Task[Network] | None = None
+    networks: dict[bool, Network] = field(default_factory=dict)
 
     @classmethod
-    async def start(cls, settings: Settings, store_dir: Path) -> "QueryService":
-        """Open the store's worker pool.
+    async def open(cls, settings: Settings, store_dir: Path) -> "Served":
+        """Open the build `store_dir` names now, and start its workers.
 
         Raises StoreMissing when no store has been built at `store_dir`.
         """
-        store = open_store(store_dir)
+        build_dir = store_dir.resolve()  # the build itself: publishing the next one moves the link, not this
+        store = open_store(build_dir)
         graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        pool = QueryPool(store_dir, workers=settings.query_workers or None, timeout_s=settings.query_timeout_s, engine=settings.engine)
+        pool = QueryPool(build_dir, workers=settings.query_workers or None, timeout_s=settings.query_timeout_s,
+                         engine=settings.engine)
         await pool.start()
-        service = cls(settings=settings, store_dir=store_dir, store=store, pool=pool, graphs=graphs, manifest=read_manifest(store_dir),
-                      cache=ResultCache(settings.result_cache_mb * 1_000_000))
+        return cls(build_dir, store, pool, graphs, read_manifest(build_dir), ResultCache(settings.result_cache_mb * 1_000_000))
+
+
+@dataclass
+class QueryService:
+    """Checks a query against the policy, then runs it in the pool of the build it serves; serves each new
+    build as soon as its workers are ready."""
+
+    settings: Settings
+    store_dir: Path
+    served: Served
+    _network_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _warming: asyncio.Task[Network] | None = None
+    _watching: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def start(cls, settings: Settings, store_dir: Path) -> "QueryService":
+        """Open the store's worker pool, and watch for new builds.
+
+        Raises StoreMissing when no store has been built at `store_dir`.
+        """
+        service = cls(settings=settings, store_dir=store_dir, served=await Served.open(settings, store_dir))
+        service._warm()
+        service._watching = asyncio.create_task(service._watch())
+        return service
+
+    def _warm(self) -> None:
         # Project the collaboration network now, in the background: at 1M triples it takes 22 s from disk,
         # which the first page or brief would otherwise wait for. A failure here is met again, and
         # reported, by the first request that needs the network.
-        service._warming = asyncio.create_task(service.network(shared_sectors=False))
-        service._warming.add_done_callback(lambda task: task.cancelled() or task.exception())
-        return service
+        if self._warming is not None:
+            self._warming.cancel()
+        self._warming = asyncio.create_task(self.network(shared_sectors=False))
+        self._warming.add_done_callback(lambda task: task.cancelled() or task.exception())
+
+    async def _watch(self) -> None:
+        """Serve each build `innograph build` publishes. The new build's workers load beside the old ones,
+        which go on answering; then requests go to the new build, and the old workers stop once the
+        queries they run are done. Answers, pages and networks of the old build are dropped with it."""
+        while True:
+            await asyncio.sleep(_WATCH_S)
+            if self.store_dir.resolve() == self.served.build_dir:
+                continue
+            try:
+                new = await Served.open(self.settings, self.store_dir)
+            except (InnographError, OSError) as e:  # pruned or half-removed meanwhile: look again next time
+                _LOG.warning("could not open the new build at %s: %s; still serving %s", self.store_dir, e,
+                             self.served.build_dir.name)
+                continue
+            old, self.served = self.served, new
+            self._warm()
+            _LOG.info("serving the new build %s (%s triples)", new.build_dir.name,
+                      new.manifest.triples if new.manifest else "?")
+            await old.pool.retire()
+
+    # What the routes read is the build served now.
+    @property
+    def store(self) -> ox.Store:
+        return self.served.store
+
+    @property
+    def graphs(self) -> frozenset[str]:
+        return self.served.graphs
+
+    @property
+    def manifest(self) -> Manifest | None:
+        return self.served.manifest
 
     @property
     def policy(self) -> Policy:
@@ -99,15 +166,16 @@ class QueryService:
         Raises QueryTooLarge or QueryRefused before it runs; QueryError, NotAcceptable, QueryTimeout
         or QueryCrashed from running it.
         """
+        served = self.served  # one build from start to end, whatever is published meanwhile
         key = ResultCache.key(job)
-        cached = self.cache.get(key)
+        cached = served.cache.get(key)
         if cached is not None:
             return cached
-        facts = check_query(job.query, self.policy, is_local_graph=self.graphs.__contains__)
+        facts = check_query(job.query, self.policy, is_local_graph=served.graphs.__contains__)
         for graph in job.default_graphs + job.named_graphs:
-            check_graph(graph, self.policy, is_local_graph=self.graphs.__contains__)
-        written = await self.pool.run(replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions))
-        self.cache.put(key, written)
+            check_graph(graph, self.policy, is_local_graph=served.graphs.__contains__)
+        written = await served.pool.run(replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions))
+        served.cache.put(key, written)
         return written
 
     async def select(self, query: str, **params: Term) -> list[dict[str, dict[str, str]]]:
@@ -121,26 +189,29 @@ class QueryService:
         return json.loads(written.body)["results"]["bindings"]  # type: ignore[no-any-return]
 
     async def network(self, *, shared_sectors: bool) -> Network:
-        """The collaboration network of the store, projected on first use (in a thread: the service goes on
-        answering) and kept, since the store does not change while it is served. Shared-sector ties, which
-        grow with the square of the actors, are projected only when a view asks for them."""
+        """The collaboration network of the build served, projected on first use (in a thread: the service
+        goes on answering) and kept with the build. Shared-sector ties, which grow with the square of the
+        actors, are projected only when a view asks for them."""
+        served = self.served
         async with self._network_lock:
-            if shared_sectors not in self._networks:
-                self._networks[shared_sectors] = await asyncio.to_thread(
-                    lambda: project(self.store, shared_sectors=shared_sectors))
-            return self._networks[shared_sectors]
+            if shared_sectors not in served.networks:
+                served.networks[shared_sectors] = await asyncio.to_thread(
+                    lambda: project(served.store, shared_sectors=shared_sectors))
+            return served.networks[shared_sectors]
 
     async def document(self, key: Hashable, make: Callable[[], tuple[str, bytes]]) -> Written:
         """A page, export, report or brief, made in a thread on first request and kept with the query
-        answers (the store does not change while it is served). `make` gives its media type and bytes."""
-        written = self.cache.get(key)
+        answers of the build served. `make` gives its media type and bytes."""
+        served = self.served
+        written = served.cache.get(key)
         if written is None:
             media_type, body = await asyncio.to_thread(make)
             written = Written(media_type, body, "document", 0, False)
-            self.cache.put(key, written)
+            served.cache.put(key, written)
         return written
 
     async def close(self) -> None:
-        if self._warming is not None:
-            self._warming.cancel()
-        await self.pool.close()
+        for task in (self._watching, self._warming):
+            if task is not None:
+                task.cancel()
+        await self.served.pool.close()

@@ -261,6 +261,14 @@ class QueryPool:
         worker = await self._spawn()
         self._idle.put_nowait(worker)
 
+    async def retire(self) -> None:
+        """Stop the workers once the queries they run are done, or at the time limit."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout_s
+        while self._idle.qsize() < len(self._all) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        await self.close()
+
     async def close(self) -> None:
         """Stop every worker."""
         for worker in list(self._all):

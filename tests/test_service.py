@@ -256,3 +256,58 @@ def test_openapi_describes_every_route_with_its_errors(server: tuple[str, object
     for path in ("/queries/{name}", "/search", "/id/{slug}"):
         assert {"400", "503"} <= set(spec["paths"][path]["get"]["responses"]), path
     assert "404" in spec["paths"]["/id/{slug}"]["get"]["responses"]
+
+
+def test_the_service_serves_each_new_build_without_a_restart_and_answers_throughout(
+        settings: Settings, tmp_path: Path) -> None:
+    """`innograph build` publishes a new store while the service runs: the service answers from it within
+    seconds, drops the answers of the old one, and every request made meanwhile is answered. Two more builds
+    remove the first one's folder; pages and briefs, made in the server's own process, go on working."""
+    store_dir = tmp_path / "store"
+    build(settings, store_dir=store_dir)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "extra.ttl").write_text('@prefix igr: <https://w3id.org/innograph/id/> .\n'
+                                     '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+                                     'igr:torino skos:altLabel "Turin, from the second build"@en .\n', encoding="utf-8")
+    ask = "SELECT ?l WHERE { igr:torino skos:altLabel ?l }"
+    with live_server(store_dir) as (base, process):
+        def variants() -> set[str]:
+            response = httpx.get(f"{base}/sparql", params={"query": ask}, timeout=30)
+            assert response.status_code == 200, response.text
+            return {b["l"]["value"] for b in response.json()["results"]["bindings"]}
+
+        before = variants()  # kept in the result cache: the new build must not be answered from it
+        assert "Turin, from the second build" not in before
+        statuses: list[int] = []
+        stop = threading.Event()
+
+        def keep_asking() -> None:
+            with httpx.Client(timeout=30) as client:
+                while not stop.is_set():
+                    statuses.append(client.get(f"{base}/sparql", params={"query": LABELS}).status_code)
+
+        asking = threading.Thread(target=keep_asking)
+        asking.start()
+        try:
+            build(settings, data=(*settings.default_inputs, extra), store_dir=store_dir)
+            deadline = time.monotonic() + 60
+            while "Turin, from the second build" not in variants():
+                assert time.monotonic() < deadline, "the new build was not served within 60 s"
+                time.sleep(0.5)
+        finally:
+            stop.set()
+            asking.join()
+        assert statuses and set(statuses) == {200}
+        first = sorted((store_dir.parent / "builds").iterdir())[0]
+        for _ in range(2):
+            build(settings, store_dir=store_dir, force=True)
+        assert not first.exists()
+        deadline = time.monotonic() + 60
+        while "Turin, from the second build" in variants():  # the last builds are without the extra file
+            assert time.monotonic() < deadline, "the last build was not served within 60 s"
+            time.sleep(0.5)
+        brief = httpx.get(f"{base}/briefs/torino", params={"format": "md", "lang": "en"}, timeout=60)
+        assert brief.status_code == 200 and "Stefano Lo Russo" in brief.text
+        assert httpx.get(f"{base}/network/ego/torino", timeout=60).status_code == 200
+        assert process.poll() is None
