@@ -22,7 +22,7 @@ import json
 import math
 import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,16 +72,23 @@ class Network:
     sectors: dict[str, dict[str, str]]  # sector IRI -> labels
     broader: dict[str, set[str]]  # sector IRI -> every broader sector IRI
     seconds: float = 0.0  # how long the projection took
-    positions: dict[date | None, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
-    # ^ the position sentences of the whole network as of a day, by actor and language, once computed
+    positions: OrderedDict[date | None, dict[str, dict[str, str]]] = field(default_factory=OrderedDict, repr=False)
+    # ^ the position sentences of the whole network as of a day, by actor and language, for the days last asked
 
     def position(self, as_of: date | None) -> dict[str, dict[str, str]]:
         """Each actor's position in words, vi and en, in the network as of a day (all of it for None);
-        computed once for a network and a day."""
-        if as_of not in self.positions:
-            rows, _ = report(self, view(self, Filters(as_of=as_of)), betweenness_budget_s=2.0)
-            self.positions[as_of] = {r["actor"]: {"vi": r["position_vi"], "en": r["position_en"]} for r in rows}
+        computed once for a network and a day, and kept for the `_DAYS_KEPT` days last asked for."""
+        if as_of in self.positions:
+            self.positions.move_to_end(as_of)
+            return self.positions[as_of]
+        rows, _ = report(self, view(self, Filters(as_of=as_of)), betweenness_budget_s=2.0)
+        self.positions[as_of] = {r["actor"]: {"vi": r["position_vi"], "en": r["position_en"]} for r in rows}
+        while len(self.positions) > _DAYS_KEPT:  # briefs as of any day a user names: memory stays bounded
+            self.positions.popitem(last=False)
         return self.positions[as_of]
+
+
+_DAYS_KEPT = 8
 
 
 @dataclass(frozen=True)

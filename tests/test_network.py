@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import networkx as nx
@@ -145,6 +145,21 @@ def test_metrics_and_sentences_explain_position(network: nw.Network) -> None:
     assert "Centre for the Fourth Industrial Revolution Ho Chi Minh City is tied to" in c4ir["position_en"]
     assert "international" in c4ir["position_en"]
     assert c4ir["position_vi"].startswith("Trung tâm Cách mạng công nghiệp lần thứ 4") and "quốc tế" in c4ir["position_vi"]
+
+
+def test_positions_are_kept_for_the_days_last_asked_for(store: ox.Store) -> None:
+    """A brief may be asked as of any day; the network keeps the positions of the few days last asked for."""
+    network = nw.project(store, shared_sectors=False)
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(nw._DAYS_KEPT + 2)]
+    first = network.position(days[0])
+    assert network.position(days[0]) is first  # computed once
+    for day in days[1:]:
+        network.position(day)
+    network.position(days[3])  # asked again: kept longer
+    network.position(date(2025, 1, 1))
+    assert len(network.positions) == nw._DAYS_KEPT
+    assert days[0] not in network.positions and days[3] in network.positions
+    assert date(2025, 1, 1) in network.positions and days[-1] in network.positions
 
 
 def test_brokerage_counts_open_pairs_across_categories() -> None:
