@@ -92,7 +92,8 @@ async def search(request: Request, service: Service, q: Annotated[str, Query(min
     """Find actors, people, events, programmes and concepts by any label, variant or abbreviation, in
     Vietnamese or English, with or without diacritics ("khu cong nghe cao" and "SHTP" both find the
     Saigon Hi-Tech Park). A text typed with diacritics finds the labels spelt the same way first ("Nhật" finds
-    Nhật Bản before "ít nhất"); then whole-label matches rank first, then labels that start with the text."""
+    Nhật Bản before "ít nhất"); then whole-label matches rank first, then labels that start with the text, then
+    labels with a word that starts with it."""
     types = tuple(t for t in type or [] if t)
     rows = await service.select(_RESOURCE["search"].text, needle=("literal", needle(q), "", ""),
                                 typed=("literal", typed(q), "", ""))

@@ -52,8 +52,9 @@ def typed(text: str) -> str:
 
 def rank(text: str, rows: list[dict[str, str]], *, types: tuple[str, ...] = (), limit: int = 20) -> list[Hit]:
     """Order matches: for a text typed with diacritics, those with the same diacritics first ("Nhật" finds
-    Nhật Bản before "ít nhất"); then a whole-label match, then a label that starts with the text, then any
-    other; within those, labels before variants before folded forms, and shorter labels first.
+    Nhật Bản before "ít nhất"); then a whole-label match, then a label that starts with the text, then one
+    with a word that starts with it, then any other ("Hàn" in "Thành"); within those, labels before variants
+    before folded forms, and shorter labels first.
 
     `rows` hold `resource`, `matched`, `kind` and `type` as the search query returns them.
     """
@@ -68,7 +69,7 @@ def rank(text: str, rows: list[dict[str, str]], *, types: tuple[str, ...] = (), 
         if allowed and not (kinds[iri] & allowed):
             continue
         folded = needle(matched)
-        position = 0 if folded == wanted else 1 if folded.startswith(wanted) else 2
+        position = 0 if folded == wanted else 1 if folded.startswith(wanted) else 2 if f" {wanted}" in folded else 3
         differs = int(as_typed != wanted and as_typed not in typed(matched))  # 0 for a text typed without diacritics
         score = (differs, position, _KIND_WEIGHT.get(row["kind"], 3), len(folded))
         if iri not in best or score < best[iri].score:

@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from conftest import assert_offline
+from graph.search import needle
 
 
 HTML = {"Accept": "text/html"}
@@ -36,6 +37,13 @@ def test_a_hit_shows_the_label_it_matched_as_written(base: str) -> None:
     spelt = [i for i, hit in enumerate(hits) if "Nhật" in hit["matched"]]
     folded = [i for i, hit in enumerate(hits) if "nhat" in hit["matched"]]  # "ít nhất" and the like, by their folded form
     assert len(spelt) >= 5 and folded and max(spelt) < min(folded)
+
+
+def test_a_word_that_starts_with_the_text_ranks_before_the_text_inside_a_word(base: str) -> None:
+    hits = httpx.get(f"{base}/search", params={"q": "han", "limit": 50}).json()["results"]
+    starts = [any(w.startswith("han") for w in needle(h["matched"]).split()) for h in hits]
+    assert any(starts) and not all(starts)  # "Hàn Quốc", and "Phan Văn Mãi"
+    assert starts == sorted(starts, reverse=True)
 
 
 def test_search_filters_by_type(base: str) -> None:
