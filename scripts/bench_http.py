@@ -278,6 +278,19 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"the server did not answer within {timeout:g} s; see {self._log.name}")
 
+    def wait_idle(self, timeout: float) -> float:
+        """Seconds until the server's processes use under a tenth of a core, so that no load meets what the
+        service warms at start (the network's projection, the day's positions)."""
+        started = time.monotonic()
+        before = sum(cpu_of_tree(self.process.pid))
+        while time.monotonic() - started < timeout:
+            time.sleep(1.0)
+            now = sum(cpu_of_tree(self.process.pid))
+            if now - before < 0.1:
+                return time.monotonic() - started
+            before = now
+        raise RuntimeError(f"the server was still busy {timeout:g} s after it started; see {self._log.name}")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -352,7 +365,8 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
     results = []
     try:
         ready = server.wait_ready(args.start_timeout)
-        print(f"\n{engine}: serving {args.store} on 127.0.0.1:{port} after {ready:.1f} s "
+        idle = server.wait_idle(args.start_timeout)
+        print(f"\n{engine}: serving {args.store} on 127.0.0.1:{port} after {ready:.1f} s, idle {idle:.1f} s later "
               f"(cache {'on' if args.cache else 'off'}, client {args.client_used})", flush=True)
         print(HEADER, flush=True)
         timeout = args.query_timeout + 5
@@ -405,7 +419,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--workers", type=int, default=0, help="INNOGRAPH_QUERY_WORKERS (default: one per core)")
     parser.add_argument("--query-timeout", type=float, default=10.0, help="INNOGRAPH_QUERY_TIMEOUT_S (default 10)")
-    parser.add_argument("--start-timeout", type=float, default=300.0, help="seconds to wait for the server to answer")
+    parser.add_argument("--start-timeout", type=float, default=300.0, help="seconds to wait for the server to answer, and again for it to settle")
     parser.add_argument("--drain-timeout", type=float, default=600.0,
                         help="seconds to wait, after each load, for requests still queued in the server")
     parser.add_argument("--cache", action="store_true", help="leave the result cache on (every repeat is a cache hit)")
