@@ -29,7 +29,7 @@ def create_app(settings: Settings, *, store_dir: Path | None = None) -> FastAPI:
                   description="SPARQL 1.1 over the knowledge graph of Ho Chi Minh City's innovation ecosystem; "
                               "every fact carries the source sentence it came from.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
-                       expose_headers=["X-Innograph-Truncated", "X-Innograph-Rows"])
+                       expose_headers=["X-Innograph-Truncated", "X-Innograph-Rows", "Link"])
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(pages.router)

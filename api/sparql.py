@@ -4,7 +4,7 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.errors import ERROR_RESPONSES
@@ -55,11 +55,13 @@ def parse_accept(header: str | None, fmt: str | None) -> list[tuple[str, float]]
     return ranges or [("*/*", 1.0)]
 
 
-def _respond(written: Written, max_rows: int) -> Response:
+def _respond(written: Written, max_rows: int, *, next_page: str | None = None) -> Response:
     headers = {"Vary": "Accept", "X-Innograph-Rows": str(written.count)}
     if written.truncated:
         headers["X-Innograph-Truncated"] = "true"
         headers["Warning"] = f'199 innograph "result cut at the row limit of {max_rows}"'
+    if next_page:
+        headers["Link"] = f'<{next_page}>; rel="next"'
     media = written.media_type
     if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
         media += "; charset=utf-8"
@@ -181,12 +183,20 @@ def list_queries() -> JSONResponse:
         for q in catalogue().values()])
 
 
+_NOT_PARAMETERS = ("format", "output", "limit", "offset")  # what a request says besides a named query's parameters
+
+
 @router.get("/queries/{name}", summary="Run a named query", responses={200: {"content": _RESULT_CONTENT}, **ERROR_RESPONSES})
-async def run_named(name: str, request: Request, service: Service) -> Response:
+async def run_named(name: str, request: Request, service: Service,
+                    limit: Annotated[int | None, Query(ge=1, description="Rows a page holds (at most the row limit).")] = None,
+                    offset: Annotated[int, Query(ge=0, description="Rows to skip: where the page starts.")] = 0) -> Response:
     """Run one named query; its parameters are given as URL parameters of the same name and bound by type,
-    never pasted into the query text. `format` (or the Accept header) picks the result format."""
+    never pasted into the query text. `format` (or the Accept header) picks the result format.
+
+    An answer longer than `limit` rows, or than the row limit, is cut and says so (`X-Innograph-Truncated`),
+    with a `Link: <…>; rel="next"` header to the page that follows: `offset` moved on by the rows given."""
     query = named(name)
-    values = {k: v for k, v in request.query_params.items() if k not in ("format", "output")}
+    values = {k: v for k, v in request.query_params.items() if k not in _NOT_PARAMETERS}
     substitutions: dict[str, Term] = {}
     for variable, term in query.substitutions(values).items():
         if isinstance(term, ox.NamedNode):
@@ -194,6 +204,10 @@ async def run_named(name: str, request: Request, service: Service) -> Response:
         else:
             substitutions[variable.value] = ("literal", term.value, term.datatype.value if not term.language else "", term.language or "")
     fmt = request.query_params.get("format") or request.query_params.get("output")
-    job = Job(query=query.text, accept=parse_accept(request.headers.get("accept"), fmt),
-              max_rows=service.settings.max_rows, substitutions=substitutions)
-    return _respond(await service.run(job), service.settings.max_rows)
+    page = min(limit or service.settings.max_rows, service.settings.max_rows)
+    # One row more than the page, which the row limit cuts: a cut answer is one that goes on.
+    text = f"{query.text}\nLIMIT {page + 1}" + (f" OFFSET {offset}" if offset else "")
+    job = Job(query=text, accept=parse_accept(request.headers.get("accept"), fmt), max_rows=page, substitutions=substitutions)
+    written = await service.run(job)
+    next_page = str(request.url.include_query_params(offset=offset + written.count)) if written.truncated else None
+    return _respond(written, page, next_page=next_page)

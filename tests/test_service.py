@@ -110,6 +110,30 @@ def test_named_queries_write_vietnamese_labels_unless_english_is_asked_for(serve
     assert wrong.status_code == 400 and "labels are in vi or en, not 'fr'" in wrong.text
 
 
+def test_a_named_querys_answer_comes_in_pages_that_link_to_the_next(server: tuple[str, object]) -> None:
+    base, _ = server
+    whole = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", "format": "csv"})
+    assert whole.status_code == 200 and "link" not in whole.headers
+    rows = whole.text.splitlines()[1:]
+    assert len(rows) == 39 < MAX_ROWS
+    url: str | None = f"{base}/queries/actor_partners?actor=igr:c4ir-hcmc&format=csv&limit=15"
+    pages: list[list[str]] = []
+    while url:
+        page = httpx.get(url)
+        assert page.status_code == 200, page.text
+        pages.append(page.text.splitlines()[1:])
+        assert page.headers["x-innograph-rows"] == str(len(pages[-1]))
+        url = page.links.get("next", {}).get("url")
+        assert (page.headers.get("x-innograph-truncated") == "true") == (url is not None)
+    assert [len(p) for p in pages] == [15, 15, 9]
+    assert [row for p in pages for row in p] == rows  # in the answer's order, nothing twice, nothing left out
+    assert "offset=30" in httpx.get(f"{base}/queries/actor_partners?actor=igr:c4ir-hcmc&limit=15&offset=15").links["next"]["url"]
+    beyond = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", "limit": 1000, "format": "csv"})
+    assert beyond.text.splitlines()[1:] == rows  # a page holds at most the row limit
+    empty = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", "limit": 0})
+    assert empty.status_code == 422 and "limit" in empty.text
+
+
 def test_a_result_cut_at_the_row_limit_says_so(server: tuple[str, object]) -> None:
     base, _ = server
     response = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
