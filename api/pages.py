@@ -19,7 +19,7 @@ from api.sparql import get_service, parse_accept
 from graph.catalogue import QUERIES_DIR, catalogue
 from graph.executor import Job
 from graph.namespaces import BASE, ID
-from graph.query import compact
+from graph.query import bind, compact
 from graph.results import GRAPH_TYPES, MEDIA_TYPES
 from graph.search import TYPE_FILTERS, needle, rank, typed
 
@@ -76,11 +76,15 @@ def home(request: Request, lang: Lang = "vi",
     manifest = service.manifest
     line = (f"{manifest.triples} triples, {manifest.facts} facts, {manifest.sources} sources · built {manifest.built_at}"
             if manifest else "")
-    default = query or (queries[0].text if queries else "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 20")
+    # An example opens in the editor with its example values bound, labels in the page's language: it then
+    # answers as /queries/{name} does with those values.
+    texts = [bind(q.text, q.substitutions({**q.example, **{p.name: lang for p in q.params if p.type == "lang"}}))[0]
+             for q in queries]
+    default = query or (texts[0] if texts else "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 20")
     examples = [{"name": q.name, "question": q.question,
                  "query_string": ("?" + urlencode(q.example)) if q.params else ""} for q in queries]
     return templates.TemplateResponse(request, "home.html", {
-        "lang": lang, "examples": examples, "example_texts": [q.text for q in queries], "default_query": default,
+        "lang": lang, "examples": examples, "example_texts": texts, "default_query": default,
         "manifest_line": line, "base": BASE, "run_at_once": query is not None})
 
 

@@ -1,5 +1,8 @@
 """The pages people read, tested live: search, a page for every IRI, the offline query page, hostile labels."""
 
+import json
+import re
+
 import httpx
 import pytest
 
@@ -93,6 +96,21 @@ def test_the_home_page_works_offline_and_lists_the_catalogue(base: str) -> None:
     page = httpx.get(f"{base}/")
     assert page.status_code == 200 and "<textarea" in page.text
     assert_offline(page.text)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_example_in_the_editor_answers_as_its_named_query_does(base: str, lang: str) -> None:
+    page = httpx.get(f"{base}/", params={"lang": lang}).text
+    texts = json.loads(re.search(r'<script id="example-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    names = re.findall(r'<a href="/queries/([\w-]+)', page)
+    text = texts[names.index("actor_partners")]
+    assert "VALUES ?actor" in text and f'VALUES ?lang {{ "{lang}" }}' in text  # its example values, bound in the text
+    edited = httpx.get(f"{base}/sparql", params={"query": text}).json()["results"]["bindings"]
+    named = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", "lang": lang}).json()
+    assert edited == named["results"]["bindings"]
+    labels = {b["partnerLabel"]["value"] for b in edited if "partnerLabel" in b}
+    assert ("Tổng Lãnh sự quán Nhật Bản tại Thành phố Hồ Chí Minh" if lang == "vi"
+            else "Consulate General of Japan in Ho Chi Minh City") in labels
 
 
 @pytest.mark.parametrize("path", ["/id/hostile", "/id/shtp-board", "/search?q=alert", "/search?q=script", "/"])
