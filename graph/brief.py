@@ -108,6 +108,7 @@ class Line:
     figures: list[str] = field(default_factory=list)  # values as the brief writes them
     cells: list[str] = field(default_factory=list)  # a table row's cells (its text joins them with " | ")
     when: str = ""  # the day or year it is dated by (ISO), so that a long section keeps its latest lines
+    group: str = ""  # what the lines next to it that share it are stated under (the event they arose at)
     notes: list[int] = field(default_factory=list)  # its notes' numbers, once the brief's lines are chosen
 
 
@@ -383,7 +384,11 @@ def _relationships(store: ox.Store, rows: list[dict[str, str]], lang: str, as_of
         entry = facts.setdefault(row["fact"], {"row": row, "with": {}})
         if "counterpart" in row:
             entry["with"].setdefault(row["counterpart"], row["counterpartPosition"])
-    for fact, entry in sorted(facts.items(), key=lambda f: (f[1]["row"]["kind"], f[0])):
+    def order(item: tuple[str, dict]) -> tuple[str, ...]:  # those with no event first, then by event, date first
+        row = item[1]["row"]
+        return (row.get("eventDate", "") if row.get("event") else "", row.get("event", ""), row["kind"], item[0])
+
+    for fact, entry in sorted(facts.items(), key=order):
         row = entry["row"]
         if other and (other in entry["with"]) != between:
             continue
@@ -400,10 +405,14 @@ def _relationships(store: ox.Store, rows: list[dict[str, str]], lang: str, as_of
         counterparts = sorted(_label(store, c, lang) for c in entry["with"] if not (between and c == other))
         if counterparts:
             parts.append(f"{words['other-parties' if between else 'with']}: " + ", ".join(counterparts))
+        group = ""  # the lines that arose at one event are stated under it, which is named once
         if row.get("event"):
-            parts.append(f"{words['at']}: {_label(store, row['event'], lang)}")
+            event = _label(store, row["event"], lang)
+            day = _when({"date": row.get("eventDate", "")}, lang)[0]
+            group = f"{words['at'].capitalize()} {event}" + (f" ({day})" if day else "")
+            counterparts.append(event)
         section.lines.append(Line(" — ".join(parts), (fact,), fact, names=counterparts,
-                                  when=row.get("date") or row.get("eventDate", "")))
+                                  when=row.get("date") or row.get("eventDate", ""), group=group))
     return section
 
 

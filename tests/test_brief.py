@@ -122,6 +122,10 @@ def test_the_briefs_say_what_the_articles_say(briefs: dict) -> None:
     open_between = pair.split("## What is open between them")[1].split("## ")[0]
     assert "other parties: Consulate General of Japan" in open_between  # who else, not the two again
     assert "Consulate General of the United States" not in open_between
+    # what arose at one event is stated under it, and the event named once
+    assert open_between.count("C4IR HCMC working session") == 1
+    assert "- At C4IR HCMC working session with the Consuls General of the United States, Japan and Korea:\n" in open_between
+    assert "\n  - Proposal: A training cooperation framework — status: proposed" in open_between
 
 
 def test_a_persons_brief_dates_a_post_as_its_engagement_and_calls_them_they(store: ox.Store) -> None:
