@@ -119,6 +119,9 @@ def test_the_briefs_say_what_the_articles_say(briefs: dict) -> None:
     pair = text("c4ir-hcmc", "consulate-general-united-states", "en")
     assert "## What the two share" in pair and "## What is open between them" in pair
     assert "Events both attended: C4IR HCMC working session" in pair
+    # the consulate states no focus of its own: the sectors both are engaged in come through their relationships
+    assert "Sectors both are engaged in: Advanced manufacturing; Artificial intelligence; New technologies; " \
+           "Research and development" in pair
     open_between = pair.split("## What is open between them")[1].split("## ")[0]
     assert "other parties: Consulate General of Japan" in open_between  # who else, not the two again
     assert "Consulate General of the United States" not in open_between
