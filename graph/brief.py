@@ -144,6 +144,11 @@ class Brief:
         return sorted({(n.file, n.title) for n in self.notes})
 
     @property
+    def as_of_text(self) -> str:
+        """The day the brief is as of, as its reader writes a date."""
+        return _when({"date": self.as_of.isoformat()}, self.lang)[0]
+
+    @property
     def title(self) -> str:
         words = _WORDS[self.lang]
         return f"{words['pair' if len(self.subjects) > 1 else 'brief']}: " + f" {words['and']} ".join(s.label for s in self.subjects)

@@ -190,7 +190,7 @@ def test_markdown_defines_every_footnote_it_uses(briefs: dict) -> None:
     used = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     defined = set(re.findall(r"^\[\^(\d+)\]:", text, re.M))
     assert used and used == defined
-    assert text.startswith("# Hồ sơ gặp gỡ: ") and "Tính đến ngày: 2026-01-01" in text
+    assert text.startswith("# Hồ sơ gặp gỡ: ") and "Tính đến ngày: 01/01/2026" in text
 
 
 def test_the_pdf_has_pages_that_pdftoppm_draws(briefs: dict, tmp_path: Path) -> None:
