@@ -813,6 +813,9 @@ def test_a_query_file_states_its_question_and_declares_what_it_uses(store: ox.St
     body = "\n".join(line for line in lines if not line.startswith("#"))
     for param in query.params:
         assert re.search(rf"\?{param.name}\b", body), f"{path.name}: ?{param.name} is declared but not used"
+        assert param.name not in ("format", "output", "limit", "offset"), f"{path.name}: ?{param.name} is a request's own"
+    # The service pages an answer by adding LIMIT and OFFSET to the query: it has none of its own.
+    assert not re.search(r"\b(LIMIT|OFFSET)\b", body, re.IGNORECASE), f"{path.name} sets LIMIT or OFFSET"
     # Self-contained: it runs without the prefixes the project predeclares.
     store.query(query.text, substitutions=query.substitutions(query.example), use_default_graph_as_union=True)
 
