@@ -607,7 +607,7 @@ def render(brief: Brief, fmt: str) -> bytes:
     """
     if fmt not in FORMATS:
         raise ParameterError(f"unknown brief format {fmt!r}; use md, html or pdf")
-    context = {"b": brief, "w": _WORDS[brief.lang]}
+    context = {"b": brief, "w": _WORDS[brief.lang], "for_print": fmt == "pdf"}
     if fmt == "md":
         return _environment().get_template("brief.md").render(**context).encode("utf-8")
     html = _environment().get_template("brief.html").render(**context)

@@ -209,7 +209,7 @@ def test_the_html_brief_renders_in_chromium_with_no_request_leaving(base: str) -
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     with chromium() as devtools, open_page(devtools, url) as page:
         assert page.evaluate("document.querySelectorAll('svg circle').length") >= 2
-        assert page.evaluate("document.querySelectorAll('#sources li').length") >= 10
+        assert page.evaluate("document.querySelectorAll('ol.notes li').length") >= 10
         assert page.evaluate("[...document.querySelectorAll('a.ref')].every(a => document.querySelector(a.getAttribute('href')))")
         assert [r for r in page.requests if not r.startswith((base + "/", "data:"))] == []
         assert page.errors == [] and page.dialogs == []
