@@ -501,10 +501,12 @@ def _svg(graph: nx.Graph, centres: list[str], lang: str) -> str:
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'role="img" aria-label={quoteattr("mạng lưới quanh chủ thể" if lang == "vi" else "ego network")}>']
+    ties: dict[str, list[str]] = defaultdict(list)  # one path for the ties of a width, not an element a tie
     for a, b, data in graph.edges(data=True):
         (x1, y1), (x2, y2) = at(a), at(b)
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#9aa5b1" '
-                     f'stroke-width="{min(1 + math.log2(data["weight"]), 6):.1f}"/>')
+        ties[f'{min(1 + math.log2(data["weight"]), 6):.1f}'].append(f"M{x1:.1f} {y1:.1f}L{x2:.1f} {y2:.1f}")
+    for width_of_tie, segments in sorted(ties.items()):
+        parts.append(f'<path d="{"".join(segments)}" stroke="#9aa5b1" stroke-width="{width_of_tie}" fill="none"/>')
     for node, data in graph.nodes(data=True):
         x, y = at(node)
         colour = CATEGORY_COLOURS.get(data.get("category", ""), "#b0b0b0")
