@@ -59,7 +59,8 @@ def _respond(written: Written, max_rows: int, *, next_page: str | None = None) -
     headers = {"Vary": "Accept", "X-Innograph-Rows": str(written.count)}
     if written.truncated:
         headers["X-Innograph-Truncated"] = "true"
-        headers["Warning"] = f'199 innograph "result cut at the row limit of {max_rows}"'
+        headers["Warning"] = (f'199 innograph "a page of {max_rows} rows; the next is at the Link header"' if next_page
+                              else f'199 innograph "result cut at the row limit of {max_rows}"')
     if next_page:
         headers["Link"] = f'<{next_page}>; rel="next"'
     media = written.media_type

@@ -125,6 +125,7 @@ def test_a_named_querys_answer_comes_in_pages_that_link_to_the_next(server: tupl
         assert page.headers["x-innograph-rows"] == str(len(pages[-1]))
         url = page.links.get("next", {}).get("url")
         assert (page.headers.get("x-innograph-truncated") == "true") == (url is not None)
+        assert url is None or "a page of 15 rows" in page.headers["warning"]
     assert [len(p) for p in pages] == [15, 15, 9]
     assert [row for p in pages for row in p] == rows  # in the answer's order, nothing twice, nothing left out
     assert "offset=30" in httpx.get(f"{base}/queries/actor_partners?actor=igr:c4ir-hcmc&limit=15&offset=15").links["next"]["url"]
