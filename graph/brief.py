@@ -146,7 +146,7 @@ class Brief:
     @property
     def as_of_text(self) -> str:
         """The day the brief is as of, as its reader writes a date."""
-        return _when({"date": self.as_of.isoformat()}, self.lang)[0]
+        return _day(self.as_of.isoformat(), self.lang)
 
     @property
     def title(self) -> str:
@@ -208,13 +208,18 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December"]
 
 
+def _day(iso: str, lang: str) -> str:
+    """A full date (YYYY-MM-DD) as a reader writes it: 30/11/2026 in Vietnamese, as it is in English."""
+    return iso if lang == "en" else "/".join(reversed(iso.split("-")))
+
+
 def _when(row: dict[str, str], lang: str, *, full: str = "date") -> tuple[str, str]:
     """When a row's fact happened, as a reader writes it, and a remark on its year: its full date (the column
     `full`), or the parts a source gives (gDay ---14, gMonth --04, a year) with the year a curator inferred or
     "year unknown" as the remark; ("", "") with no date."""
     words = _WORDS[lang]
     if row.get(full):
-        return (row[full] if lang == "en" else "/".join(reversed(row[full].split("-")))), ""
+        return _day(row[full], lang), ""
     if not row.get("month"):
         return "", ""
     day, month, year = row.get("day", "").lstrip("-").lstrip("0"), int(row["month"].lstrip("-")), row.get("year", "")
@@ -389,6 +394,7 @@ def _relationships(store: ox.Store, rows: list[dict[str, str]], lang: str, as_of
         entry = facts.setdefault(row["fact"], {"row": row, "with": {}})
         if "counterpart" in row:
             entry["with"].setdefault(row["counterpart"], row["counterpartPosition"])
+
     def order(item: tuple[str, dict]) -> tuple[str, ...]:  # those with no event first, then by event, date first
         row = item[1]["row"]
         return (row.get("eventDate", "") if row.get("event") else "", row.get("event", ""), row["kind"], item[0])
@@ -413,8 +419,7 @@ def _relationships(store: ox.Store, rows: list[dict[str, str]], lang: str, as_of
         group = ""  # the lines that arose at one event are stated under it, which is named once
         if row.get("event"):
             event = _label(store, row["event"], lang)
-            day = _when({"date": row.get("eventDate", "")}, lang)[0]
-            group = f"{words['at'].capitalize()} {event}" + (f" ({day})" if day else "")
+            group = f"{words['at'].capitalize()} {event}" + (f" ({_day(row['eventDate'], lang)})" if row.get("eventDate") else "")
             counterparts.append(event)
         section.lines.append(Line(" — ".join(parts), (fact,), fact, names=counterparts,
                                   when=row.get("date") or row.get("eventDate", ""), group=group))
@@ -534,7 +539,7 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
     subjects = [find_actor(store, actor)] + ([find_actor(store, other)] if other else [])
     if len(set(subjects)) != len(subjects):
         raise ParameterError("a meeting brief needs two different actors")
-    relationships = {s: _rows(store, "relationships", actor=s) for s in subjects}  # a pair reads the first's thrice
+    relationships = {s: _rows(store, "relationships", actor=s) for s in subjects}  # read once; a pair uses the first's thrice
     sections: list[Section] = []
     stated: set[str] = set()  # in a meeting brief, what the first actor's sections state is not said again
     for subject in subjects:
