@@ -333,8 +333,22 @@ def ego(graph: nx.MultiGraph, center: str, hops: int) -> nx.MultiGraph:
     """
     if center not in graph:
         raise ParameterError(f"{center} has no ties in this network (with these filters)")
-    nodes = nx.single_source_shortest_path_length(graph, center, cutoff=hops)
-    return graph.subgraph(nodes).copy()
+    return _induced(graph, nx.single_source_shortest_path_length(graph, center, cutoff=hops))
+
+
+def _induced(graph: nx.MultiGraph, nodes: dict[str, int]) -> nx.MultiGraph:
+    """The actors of `nodes` and every tie among them, in the order of `nodes` and of the graph's own ties.
+    networkx's `subgraph` walks a set when it keeps few actors, so its order, and with it a drawing's layout,
+    changed with each process's hash seed."""
+    kept = nx.MultiGraph()
+    kept.add_nodes_from((node, graph.nodes[node]) for node in nodes)
+    done: set[str] = set()
+    for a in nodes:
+        for b, keyed in graph.adj[a].items():
+            if b in nodes and b not in done:  # a tie is met from both ends: taken from the first
+                kept.add_edges_from((a, b, key, data) for key, data in keyed.items())
+        done.add(a)
+    return kept
 
 
 def ego_view(network: Network, filters: Filters, center: str, hops: int) -> nx.MultiGraph:
@@ -347,7 +361,7 @@ def ego_view(network: Network, filters: Filters, center: str, hops: int) -> nx.M
     if center not in network.graph:
         raise ParameterError(f"{center} has no ties in this network (with these filters)")
     reach = nx.single_source_shortest_path_length(network.graph, center, cutoff=hops)
-    return ego(view(network, filters, within=network.graph.subgraph(reach)), center, hops)
+    return ego(view(network, filters, within=_induced(network.graph, reach)), center, hops)
 
 
 def collaboration(graph: nx.MultiGraph) -> nx.Graph:

@@ -2,6 +2,7 @@
 resolves to a quote in its source that contains what it supports; Markdown, HTML (in Chromium, offline)
 and PDF (its pages drawn by pdftoppm); the CLI and /briefs."""
 
+import os
 import re
 import subprocess
 import sys
@@ -235,6 +236,20 @@ def test_the_pdf_route_and_the_cli(base: str, built_store: Path, tmp_path: Path)
                            "--store", str(built_store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").startswith("# Brief: Consulate General of Japan in Ho Chi Minh City")
+
+
+def test_a_brief_is_the_same_in_every_process(built_store: Path) -> None:
+    """The drawing's layout starts from the order of the actors: an order taken from a set changed with each
+    process's hash seed, and so did the picture."""
+    def brief(seed: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "graph", "brief", "c4ir-hcmc", "--with", "consulate-general-united-states",
+                               "--format", "html", "--as-of", "2026-01-01", "--store", str(built_store)],
+                              capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first = brief("1")
+    assert "<svg" in first and first == brief("2")
 
 
 def test_every_actor_of_the_graph_gets_a_brief_whose_notes_resolve(store: ox.Store, seeds: dict[str, str]) -> None:
