@@ -487,7 +487,7 @@ def _network(network: nw.Network, subjects: list[str], lang: str, as_of: date) -
         ties = sorted((-tie["weight"], node) for s in present for node, tie in around[s].items() if node not in present)
         kept = list(dict.fromkeys([*present, *(node for _, node in ties)]))[:_DRAWN]
         section.lines.append(Line(words["drawn"].format(shown=len(kept) - len(present), total=len(around) - len(present))))
-        around = around.subgraph(kept)
+        around = nw.induced(around, kept)
     return section, _svg(around, present, lang)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
+from typing import TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
@@ -37,7 +38,7 @@ from graph.namespaces import PREFIXES, local_name
 from graph.query import run
 from graph.text import parse_day
 
-__all__ = ["RELATIONS", "DEFAULT_RELATIONS", "Filters", "Network", "project", "ego", "ego_view", "collaboration", "measure",
+__all__ = ["RELATIONS", "DEFAULT_RELATIONS", "Filters", "Network", "project", "ego", "ego_view", "induced", "collaboration", "measure",
            "Metrics", "betweenness", "report", "report_document", "export", "EXPORT_FORMATS"]
 
 # Every kind of tie, in the order legends list them. Shared target sectors tie every pair of actors
@@ -333,20 +334,27 @@ def ego(graph: nx.MultiGraph, center: str, hops: int) -> nx.MultiGraph:
     """
     if center not in graph:
         raise ParameterError(f"{center} has no ties in this network (with these filters)")
-    return _induced(graph, nx.single_source_shortest_path_length(graph, center, cutoff=hops))
+    return induced(graph, nx.single_source_shortest_path_length(graph, center, cutoff=hops))
 
 
-def _induced(graph: nx.MultiGraph, nodes: dict[str, int]) -> nx.MultiGraph:
-    """The actors of `nodes` and every tie among them, in the order of `nodes` and of the graph's own ties.
-    networkx's `subgraph` walks a set when it keeps few actors, so its order, and with it a drawing's layout,
-    changed with each process's hash seed."""
-    kept = nx.MultiGraph()
-    kept.add_nodes_from((node, graph.nodes[node]) for node in nodes)
+GraphT = TypeVar("GraphT", nx.Graph, nx.MultiGraph)
+
+
+def induced(graph: GraphT, nodes: Iterable[str]) -> GraphT:
+    """The actors of `nodes` and every tie among them, in the order of `nodes` and of the graph's own ties: a
+    copy. networkx's `subgraph` walks a set when it keeps few actors, so its order, and with it a drawing's
+    layout, a page and an export, changed with each process's hash seed."""
+    wanted = dict.fromkeys(nodes)
+    kept = graph.__class__()
+    kept.add_nodes_from((node, graph.nodes[node]) for node in wanted)
     done: set[str] = set()
-    for a in nodes:
-        for b, keyed in graph.adj[a].items():
-            if b in nodes and b not in done:  # a tie is met from both ends: taken from the first
-                kept.add_edges_from((a, b, key, data) for key, data in keyed.items())
+    for a in wanted:
+        for b, data in graph.adj[a].items():
+            if b in wanted and b not in done:  # a tie is met from both ends: taken from the first
+                if graph.is_multigraph():
+                    kept.add_edges_from((a, b, key, tie) for key, tie in data.items())
+                else:
+                    kept.add_edge(a, b, **data)
         done.add(a)
     return kept
 
@@ -361,7 +369,7 @@ def ego_view(network: Network, filters: Filters, center: str, hops: int) -> nx.M
     if center not in network.graph:
         raise ParameterError(f"{center} has no ties in this network (with these filters)")
     reach = nx.single_source_shortest_path_length(network.graph, center, cutoff=hops)
-    return ego(view(network, filters, within=_induced(network.graph, reach)), center, hops)
+    return ego(view(network, filters, within=induced(network.graph, reach)), center, hops)
 
 
 def collaboration(graph: nx.MultiGraph) -> nx.Graph:

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 import networkx as nx
 
-from graph.network import RELATIONS, Metrics, Network, report
+from graph.network import RELATIONS, Metrics, Network, induced, report
 
 __all__ = ["PageContext", "render", "relation_label", "CATEGORY_COLOURS", "SIZE_METRICS", "PAGE_ACTORS"]
 
@@ -127,8 +127,8 @@ def render(network: Network, graph: nx.MultiGraph, context: PageContext, *, betw
     measured as that view (the page says how many it leaves out)."""
     total = graph.number_of_nodes()
     if total > limit:
-        kept = sorted(graph.degree, key=lambda nd: (-nd[1], nd[0]))[:limit]
-        graph = graph.subgraph(n for n, _ in kept).copy()
+        kept = {n for n, _ in sorted(graph.degree, key=lambda nd: (-nd[1], nd[0]))[:limit]}
+        graph = induced(graph, (n for n in graph if n in kept))
     rows, metrics = report(network, graph, betweenness_budget_s=betweenness_budget_s)
     script, style = _vis_assets()
     present = {r["category"] for r in rows}

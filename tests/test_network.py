@@ -162,6 +162,24 @@ def test_positions_are_kept_for_the_days_last_asked_for(store: ox.Store) -> None
     assert date(2025, 1, 1) in network.positions and days[-1] in network.positions
 
 
+def test_a_part_of_a_graph_keeps_the_order_asked_for_and_every_tie() -> None:
+    """networkx's subgraph of a few actors follows a set, whose order changes with the hash seed."""
+    multi = nx.MultiGraph()
+    names = [f"actor-{i:02d}" for i in range(40)]
+    for a, b in zip(names, names[1:]):
+        multi.add_edge(a, b, key="k1")
+        multi.add_edge(b, a, key="k2")
+    multi.add_edge(names[5], names[5], key="self")
+    wanted = [names[i] for i in (9, 3, 5, 4, 8, 2, 6)]
+    part = nw.induced(multi, wanted)
+    assert list(part) == wanted
+    assert sorted((min(a, b), max(a, b), k) for a, b, k in part.edges(keys=True)) == sorted(
+        (min(a, b), max(a, b), k) for a, b, k in multi.subgraph(wanted).edges(keys=True))
+    simple = nx.path_graph(names)
+    assert list(nw.induced(simple, wanted)) == wanted
+    assert set(map(frozenset, nw.induced(simple, wanted).edges)) == {frozenset(e) for e in simple.subgraph(wanted).edges}
+
+
 def test_brokerage_counts_open_pairs_across_categories() -> None:
     star = nx.Graph()
     star.add_node("hub", category="intermediary")
