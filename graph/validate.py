@@ -1,8 +1,10 @@
 """The checks every build runs: SHACL shapes, violation queries, and evidence read against its sources."""
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,8 +12,10 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from graph.dates import stated_parts
 from graph.errors import InputError, Violation
-from graph.namespaces import IG, PREFIXES
+from graph.figures import read_figures
+from graph.namespaces import IG, PREFIXES, local_name
 from graph.rdfio import RdfFile, check_safe, discover, graph_name, parse_dataset
 from graph.settings import Settings
 
@@ -75,6 +79,8 @@ def check(files: list[RdfFile], store: ox.Store, settings: Settings) -> Report:
     report.violations += _shacl(dataset, settings, where)
     report.violations += _violation_queries(store, where)
     report.violations += _evidence(store, settings, report, where)
+    report.violations += _figures_agree(store, where)
+    report.violations += _dates_agree(store, where)
     return report
 
 
@@ -188,3 +194,118 @@ def _read_source(path: Path, sha: ox.Literal | None, violations: list[Violation]
                                     message=f"{path.name} has changed since its ig:sha256 was recorded; re-anchor its quotes"))
         return None
     return data.decode("utf-8")
+
+
+_OBSERVATIONS = """
+PREFIX ig: <https://w3id.org/innograph/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
+PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+SELECT ?obs ?value ?unit ?status ?qualifier ?exact WHERE {
+  ?obs a qb:Observation ; sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
+       sdmx-attribute:obsStatus ?status ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact .
+  OPTIONAL { ?obs ig:valueQualifier ?qualifier }
+}
+"""
+
+
+
+def _figures_agree(store: ox.Store, where: dict[str, tuple[str, ...]]) -> list[Violation]:
+    """An observation's value, unit, status and qualifier must be what its own quotes state.
+
+    A status is read from the nearest cue before the figure ("ước đạt": estimated); where one quote
+    states the figure with a cue and another without (a headline), the cue decides.
+    """
+    observations: dict[str, tuple[Decimal, str, str, str | None, list[str]]] = {}
+    for row in store.query(_OBSERVATIONS, use_default_graph_as_union=True):
+        qualifier = local_name(row["qualifier"].value) if row["qualifier"] is not None else None
+        found = (Decimal(row["value"].value), local_name(row["unit"].value), local_name(row["status"].value), qualifier, [])
+        observations.setdefault(row["obs"].value, found)[4].append(row["exact"].value)
+    violations = []
+    for obs, (value, unit, status, qualifier, quotes) in sorted(observations.items()):
+        figures = [(quote, f) for quote in quotes for f in read_figures(quote)]
+        stated = [(quote, f) for quote, f in figures if f.value == value and f.unit == unit]
+        readings = [(quote, f) for quote, f in stated if f.cue is not None] or stated
+        same_status = [f for _, f in readings if f.status == status]
+        files = where.get(obs, ())
+        if not stated:
+            read = "; ".join(f"{f.surface!r} is {f.value.normalize():f} {f.unit}" for _, f in figures[:6])
+            violations.append(Violation(rule="figure-value", node=obs, files=files, message=(
+                f"the value {value.normalize():f} {unit} is not stated in its quotes ({read or 'they state no figure'}); "
+                "correct sdmx-measure:obsValue (in base units: 20,05 tỷ USD is 20050000000), its unit or its evidence")))
+        elif not same_status:
+            read = " or ".join(sorted({f.status + (f" (“{q[f.cue[0]:f.cue[1]]}”)" if f.cue else "") for q, f in readings}))
+            violations.append(Violation(rule="figure-status", node=obs, files=files, message=(
+                f"sdmx-attribute:obsStatus is {status}, but its quote reads {readings[0][1].surface!r} as {read}; "
+                "correct the status or the evidence")))
+        elif qualifier not in {f.qualifier for f in same_status}:
+            said = " or ".join(sorted({f.qualifier or "no qualifier" for f in same_status}))
+            violations.append(Violation(rule="figure-qualifier", node=obs, files=files, message=(
+                f"ig:valueQualifier is {qualifier or 'absent'}, but its quote states {same_status[0].surface!r} with {said} "
+                "(khoảng: approximately, ít nhất: at-least, hơn: more-than); correct the qualifier or the evidence")))
+    return violations
+
+
+_DATED = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX ig: <https://w3id.org/innograph/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT ?node ?property ?value ?period ?exact WHERE {
+  { VALUES ?property { schema:startDate schema:endDate dcterms:date sdmx-dimension:refPeriod ig:periodStart
+                       ig:periodEnd ig:deadline ig:comparedWith }
+    ?node ?property ?value }
+  UNION { VALUES ?property { time:year time:month time:day } ?node ig:partialDate ?date . ?date ?property ?value }
+  ?node prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact .
+  OPTIONAL { ?node sdmx-dimension:refPeriod ?period }
+}
+"""
+_SAME_PERIOD_BEFORE = re.compile(r"(?<!\w)cùng\s+kỳ(?!\w)", re.IGNORECASE)
+
+
+def _dates_agree(store: ox.Store, where: dict[str, tuple[str, ...]]) -> list[Violation]:
+    """Every date of a fact (its day, month and year) must be stated in one of its quotes.
+
+    A part no quote states is a curator's inference: an ig:Inference node, not an asserted value.
+    "So với cùng kỳ" states the year before the observation's own period.
+    """
+    dated: dict[tuple[str, str, ox.Literal, ox.Literal | None], list[str]] = defaultdict(list)
+    for row in store.query(_DATED, use_default_graph_as_union=True):
+        dated[(row["node"].value, row["property"].value, row["value"], row["period"])].append(row["exact"].value)
+    violations = []
+    for (node, prop, value, period), quotes in sorted(dated.items(), key=lambda item: (item[0][0], item[0][1])):
+        stated = set().union(*(stated_parts(q) for q in quotes))
+        if prop == str(IG.comparedWith) and period is not None and any(_SAME_PERIOD_BEFORE.search(q) for q in quotes):
+            stated.add(("year", int(period.value[:4]) - 1))
+        missing = [part for part in _date_parts(value) if part not in stated]
+        if missing:
+            violations.append(Violation(rule="date-stated", node=node, files=where.get(node, ()), message=(
+                f"{local_name(prop)} {value.value} is not stated in its quotes (no {', no '.join(_describe(p) for p in missing)}); "
+                "correct the date or the evidence, or record what a curator inferred as an ig:Inference")))
+    return violations
+
+
+def _date_parts(value: ox.Literal) -> list[tuple[str, int] | tuple[str, int, int]]:
+    """What a date literal says: a year, a month, a day, or a day of a month."""
+    kind, text = local_name(value.datatype.value), value.value
+    if kind in ("date", "dateTime"):
+        year, month, day = (int(p) for p in text[:10].split("-"))
+        return [("year", year), ("day-month", day, month)]
+    if kind == "gYearMonth":
+        return [("year", int(text[:4])), ("month", int(text[5:7]))]
+    if kind == "gYear":
+        return [("year", int(text[:4]))]
+    if kind == "gMonth":
+        return [("month", int(text.strip("-")[:2]))]
+    if kind == "gDay":
+        return [("day", int(text.strip("-")[:2]))]
+    return []
+
+
+def _describe(part: tuple[str, int] | tuple[str, int, int]) -> str:
+    return f"day {part[1]}/{part[2]}" if part[0] == "day-month" else f"{part[0]} {part[1]}"

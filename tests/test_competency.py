@@ -149,8 +149,11 @@ EXPECTED: dict[str, list[Case]] = {
             ("igr:obs-shtp-high-tech-export-value-2024", 19_200_000_000, "unit:usd", "2024", "igr:ev-000-429-543", F000),
             ("igr:obs-shtp-high-tech-export-value-2024", 19_200_000_000, "unit:usd", "2024", "igr:ev-000-556-652", F000),
             ("igr:obs-shtp-high-tech-export-value-growth-2024", Decimal("13.3"), "unit:percent", "2024", "igr:ev-000-556-652", F000),
+            ("igr:obs-shtp-high-tech-export-value-growth-2024", Decimal("13.3"), "unit:percent", "2024", "igr:ev-000-141-308", F000),
             ("igr:obs-shtp-import-value-2024", 17_030_000_000, "unit:usd", "2024", "igr:ev-000-654-719", F000),
+            ("igr:obs-shtp-import-value-2024", 17_030_000_000, "unit:usd", "2024", "igr:ev-000-141-308", F000),
             ("igr:obs-shtp-import-value-growth-2024", Decimal("16.1"), "unit:percent", "2024", "igr:ev-000-654-719", F000),
+            ("igr:obs-shtp-import-value-growth-2024", Decimal("16.1"), "unit:percent", "2024", "igr:ev-000-141-308", F000),
         ]),
     ],
     "figure_growth-rates": [

@@ -1,0 +1,159 @@
+"""Reading figures from Vietnamese text: numbers in base units, their unit, qualifier and status.
+
+One reader serves the build, which checks that every observation can be read from its own quote,
+and the ingest extractor, which proposes observations from an article. Vietnamese numbers write a
+decimal comma and a thousands dot ("12,167 tỷ USD" is 12 167 000 000 USD, "6.900 đô la" is 6 900);
+"ước đạt" makes an estimate, "mục tiêu" or "phấn đấu" a target; "khoảng", "ít nhất" and "hơn"
+qualify a value.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = ["Figure", "read_figures", "number_value", "UNITS", "QUALIFIERS", "STATUSES", "clause_start"]
+
+# The keys are the local names of the concepts of ontology/schemes/unit.ttl, qualifier.ttl, obs-status.ttl.
+UNITS = ("count", "ordinal-rank", "percent", "usd", "usd-per-capita", "vnd")
+QUALIFIERS = ("approximately", "at-least", "more-than")
+STATUSES = ("reported", "estimated", "target")
+
+_W = r"[^\W\d_]"  # a letter, Vietnamese ones included
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_SCALES = (("nghìn tỷ", Decimal(10) ** 12), ("ngàn tỷ", Decimal(10) ** 12), ("tỷ", Decimal(10) ** 9),
+           ("tỉ", Decimal(10) ** 9), ("triệu", Decimal(10) ** 6), ("nghìn", Decimal(10) ** 3),
+           ("ngàn", Decimal(10) ** 3))
+_CURRENCIES = (("đô la Mỹ", "usd"), ("đô-la Mỹ", "usd"), ("đô la", "usd"), ("USD", "usd"), ("US$", "usd"),
+               ("đồng", "vnd"), ("VNĐ", "vnd"), ("VND", "vnd"))
+_QUALIFIER_WORDS = (("ít nhất", "at-least"), ("tối thiểu", "at-least"), ("khoảng", "approximately"),
+                    ("xấp xỉ", "approximately"), ("gần", "approximately"), ("chừng", "approximately"),
+                    ("hơn", "more-than"), ("trên", "more-than"), ("vượt", "more-than"))
+# The nearest cue before a figure in its clause gives its status; no cue means a reported figure.
+_STATUS_CUES = (("ước đạt", "estimated"), ("ước tính", "estimated"), ("ước khoảng", "estimated"),
+                ("ước thực hiện", "estimated"), ("dự kiến", "estimated"), ("dự báo", "estimated"),
+                ("mục tiêu", "target"), ("phấn đấu", "target"), ("chỉ tiêu", "target"), ("kế hoạch", "target"),
+                ("đến năm", "target"), ("tới năm", "target"), ("hướng tới", "target"), ("hướng đến", "target"),
+                ("mong muốn", "target"), ("trước mắt", "target"), ("sẽ", "target"),
+                ("đã", "reported"), ("hiện nay", "reported"), ("hiện tại", "reported"), ("đến nay", "reported"),
+                ("năm qua", "reported"))
+_GROWTH = (("tăng trưởng", 1), ("tăng", 1), ("giảm", -1))
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_FIGURE = re.compile(
+    rf"(?<![\w.,/\-:+])(?P<number>{_NUMBER})(?![\w]|[.,]\d|[/\-]\d|[/\-]{_W}|:\d)"
+    rf"|(?<!\w)(?P<word>{_alternation(tuple(_WORD_NUMBERS))})(?!\w)")
+_SCALE = re.compile(rf"\s*(?P<scale>{_alternation(tuple(s for s, _ in _SCALES))})(?!\w)")
+_CURRENCY = re.compile(rf"\s*(?P<currency>{_alternation(tuple(c for c, _ in _CURRENCIES))})(?!\w)(?P<per>\s*/\s*người)?")
+_PERCENT = re.compile(r"\s*(?:%|phần\s+trăm(?!\w))")
+_QUALIFIER = re.compile(rf"(?<!\w)(?<!dựa )(?P<q>{_alternation(tuple(q for q, _ in _QUALIFIER_WORDS))})\s+$")
+_ENGLISH_MONTH = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+$")
+_RANK = re.compile(r"(?<!\w)(?:(?P<edition>lần)\s+)?(?:thứ|hạng)\s+$")
+_GROWTH_WORD = re.compile(rf"(?<!\w)(?P<g>{_alternation(tuple(g for g, _ in _GROWTH))})\s+(?:\w+\s+){{0,2}}$")
+_CUE = re.compile(rf"(?<!\w)(?:{_alternation(tuple(c for c, _ in _STATUS_CUES))})(?!\w)", re.IGNORECASE)
+# "TP.HCM" and "4.0" hold a dot inside a name; "40%.Thế giới" ends a sentence with no space.
+_CLAUSE_END = re.compile(r"[.!?;](?=\s|$)|(?<![^\W\d_])\.(?=[A-ZĐ])|\n")
+_PER_CAPITA = re.compile(r"(?<!\w)(?:bình\s+quân\s+)?đầu\s+người(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as an article states it: its span, its value in base units and what qualifies it.
+
+    `status` is read from the nearest cue before the figure in its clause (`cue`, a span, or None);
+    `growth` is +1 or -1 for a rate of change ("tăng 18,3%", "giảm 2%"), whose value is signed.
+    """
+
+    start: int
+    end: int
+    surface: str
+    value: Decimal
+    unit: str
+    status: str
+    qualifier: str | None = None
+    growth: int = 0
+    cue: tuple[int, int] | None = None
+
+
+def number_value(token: str) -> Decimal:
+    """'12,167' -> 12.167 and '6.900' -> 6900: a decimal comma and a thousands dot; a number word."""
+    if token.lower() in _WORD_NUMBERS:
+        return Decimal(_WORD_NUMBERS[token.lower()])
+    return Decimal(token.replace(".", "").replace(",", "."))
+
+
+def clause_start(text: str, position: int) -> int:
+    """Where the clause holding `position` starts: after the last sentence end, semicolon or line end."""
+    start = 0
+    for match in _CLAUSE_END.finditer(text, 0, position):
+        start = match.end()
+    return start
+
+
+def read_figures(text: str) -> list[Figure]:
+    """Every figure `text` states, in reading order: amounts, percentages, ranks and counts.
+
+    Years, dates, times, identifiers ("31-NQ/TW", "số 123/QĐ-TTg"), names ("4.0", "C4IR") and editions
+    ("lần thứ 2") are not figures. A number word ("hai") is a count only after a qualifier
+    ("ít nhất hai nhà đầu tư"), where it cannot be read otherwise.
+    """
+    figures = []
+    for match in _FIGURE.finditer(text):
+        figure = _figure(text, match)
+        if figure is not None:
+            figures.append(figure)
+    return figures
+
+
+def _figure(text: str, match: re.Match[str]) -> Figure | None:
+    token = match.group("number") or match.group("word")
+    before = text[max(0, match.start() - 40):match.start()]
+    qualifier_match = _QUALIFIER.search(before)
+    if (match.group("word") and qualifier_match is None) or _ENGLISH_MONTH.search(before):
+        return None  # a number word without a qualifier is read otherwise; "December 28, 2024" is a dateline
+    value, end, unit = number_value(token), match.end(), "count"
+    scale = _SCALE.match(text, end)
+    if scale:
+        value *= dict(_SCALES)[re.sub(r"\s+", " ", scale.group("scale"))]
+        end = scale.end()
+    currency = _CURRENCY.match(text, end)
+    percent = _PERCENT.match(text, end)
+    rank = _RANK.search(before)
+    if currency:
+        unit, end = dict(_CURRENCIES)[re.sub(r"\s+", " ", currency.group("currency"))], currency.end()
+        if unit == "usd" and (currency.group("per") or _PER_CAPITA.search(text, clause_start(text, match.start()), end)):
+            unit = "usd-per-capita"
+    elif percent:
+        unit, end = "percent", percent.end()
+    elif rank:
+        if rank.group("edition") or scale:
+            return None  # "lần thứ 2" is an edition, part of a name
+        unit = "ordinal-rank"
+    elif scale is None and _is_year(token):
+        return None
+    growth = 0
+    if unit == "percent":
+        growth_match = _GROWTH_WORD.search(before)
+        if growth_match:
+            growth = dict(_GROWTH)[re.sub(r"\s+", " ", growth_match.group("g"))]
+            value *= growth
+    status, cue = _status(text, match.start())
+    qualifier = dict(_QUALIFIER_WORDS)[re.sub(r"\s+", " ", qualifier_match.group("q"))] if qualifier_match else None
+    return Figure(start=match.start(), end=end, surface=text[match.start():end], value=value, unit=unit,
+                  status=status, qualifier=qualifier, growth=growth, cue=cue)
+
+
+def _is_year(token: str) -> bool:
+    return token.isdigit() and len(token) == 4 and 1900 <= int(token) <= 2100
+
+
+def _status(text: str, position: int) -> tuple[str, tuple[int, int] | None]:
+    cues = list(_CUE.finditer(text, clause_start(text, position), position))
+    if not cues:
+        return "reported", None
+    last = cues[-1]
+    return dict(_STATUS_CUES)[re.sub(r"\s+", " ", last.group(0).lower())], last.span()
