@@ -5,12 +5,15 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from graph.errors import InnographError, ValidationFailed
 from graph.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.sources import Registered
 
 __all__ = ["app", "main"]
 
@@ -84,7 +87,7 @@ def build(data: DataOption = None, store: StoreOption = None,
     typer.echo(f"{state}: {result.store_dir} — {m.triples} triples, {m.facts} facts, {m.sources} sources, "
                f"{len(m.inputs)} files, 0 violations" + (f", {result.quotes_checked} quotes read against their sources" if result.rebuilt else ""))
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"warning: {note}", err=True)
 
 
 @app.command()
@@ -98,7 +101,7 @@ def validate(data: DataOption = None) -> None:
         _fail(e)
         return
     for note in report.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"warning: {note}", err=True)
     for v in report.violations:
         typer.echo(str(v))
     typer.echo(f"{report.triples} triples, {report.facts} facts, {report.sources} sources, "
@@ -177,6 +180,139 @@ def ingest_quote(source: Path, quote: str,
     except QuoteNotFound as e:
         typer.echo(f"error: {source}: {e}", err=True)
         raise typer.Exit(1)
+
+
+@ingest_app.command("add")
+def ingest_add(
+    paths: Annotated[list[Path], typer.Argument(help="Article text files (UTF-8, NFC), or a folder: every *.txt in it, in name order.",
+                                                 show_default=False)],
+    url: Annotated[Optional[str], typer.Option(help="The article's web address (one article only).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="The article's title, in Vietnamese (one article only).")] = None,
+    publisher: Annotated[Optional[str], typer.Option(help="The publisher, an actor graph/data describes: igr:slug, slug or label.")] = None,
+    issued: Annotated[Optional[str], typer.Option(help="When it was published: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS+07:00 or as a dateline prints it.")] = None,
+    language: Annotated[str, typer.Option(help="The article's language tag.")] = "vi",
+) -> None:
+    """Register source articles: each text stored unchanged in the sources folder, its document node in graph/data.
+
+    The options override a file's header lines (URL:, TITLE:, DATE:, PUBLISHER:, AUTHOR:); without them the title is the first line and the date the dateline.
+
+    One line per article says added, already registered, or refused and why; the exit code is 1 when any was refused. Ctrl-C stops after the current article."""
+    from graph.sources import SourceRefused, articles_in, register
+
+    settings = Settings()
+    try:
+        articles = articles_in(paths)
+    except InnographError as e:
+        _fail(e)
+        return
+    if (url is not None or title is not None) and len(articles) > 1:
+        typer.echo("error: --url and --title describe one article; give them with a single FILE", err=True)
+        raise typer.Exit(2)
+    refused = done = 0
+    try:
+        with _DeferredInterrupts() as interrupted, _Progress(len(articles)) as progress:
+            for path in articles:
+                if interrupted():
+                    break
+                notes: tuple[str, ...] = ()
+                try:
+                    result = register(settings, path, url=url, title=title, publisher=publisher, issued=issued,
+                                      language=language)
+                except SourceRefused as e:
+                    refused += 1
+                    line = f"refused {e}"
+                except InnographError as e:  # graph/data cannot be read: no article can be registered
+                    progress.clear()
+                    _fail(e)
+                    return
+                else:
+                    line, notes = _ingest_line(result, path), result.notes
+                done += 1
+                progress.clear()
+                typer.echo(line)
+                for note in notes:
+                    typer.echo(f"note: {result.name}: {note}", err=True)
+                progress.advance()
+    except KeyboardInterrupt:
+        typer.echo(f"error: stopped at once at the user's request (Ctrl-C twice) after {done} of {len(articles)} "
+                   "articles; an article being written may have left its text alone in the sources folder: "
+                   "add it again to finish it", err=True)
+        raise typer.Exit(130)
+    if done < len(articles):
+        typer.echo(f"stopped at the user's request (Ctrl-C): {len(articles) - done} of {len(articles)} articles "
+                   "not looked at; every article added is whole", err=True)
+        raise typer.Exit(130)
+    raise typer.Exit(1 if refused else 0)
+
+
+def _ingest_line(result: "Registered", path: Path) -> str:
+    """The line `ingest add` prints for an article added or already registered."""
+    from graph.namespaces import ID
+
+    if not result.added:
+        doc = "igr:" + result.doc.removeprefix(str(ID)) if result.doc.startswith(str(ID)) else f"<{result.doc}>"
+        return f"already registered as {doc} ({result.identifier}): {path}"
+    issued = f"issued {result.issued.isoformat()}" if result.issued is not None else "no date"
+    return f'added {result.name} {result.identifier} "{result.title}" ({result.characters} characters, {issued})'
+
+
+class _Progress:
+    """A progress bar on standard error, when it is a terminal, for a batch of more than one article."""
+
+    def __init__(self, length: int) -> None:
+        self._bar = (typer.progressbar(length=length, label="adding articles", file=sys.stderr, show_pos=True)
+                     if length > 1 and sys.stderr.isatty() else None)
+
+    def __enter__(self) -> "_Progress":
+        if self._bar is not None:
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        """Erase the bar's line on a terminal, so that a line printed now does not run into it."""
+        if self._bar is not None:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+
+class _DeferredInterrupts:
+    """Within the block a first Ctrl-C asks to stop after the current article (the block reads that from
+    the callable it is given); a second raises KeyboardInterrupt at once."""
+
+    def __init__(self) -> None:
+        self._requested = threading.Event()
+        self._previous: object = None
+        self._installed = False
+
+    def __enter__(self) -> Callable[[], bool]:
+        import signal
+
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.getsignal(signal.SIGINT)
+            signal.signal(signal.SIGINT, self._ask)
+            self._installed = True
+        return self._requested.is_set
+
+    def _ask(self, signum: int, frame: object) -> None:
+        import signal
+
+        self._requested.set()
+        typer.echo("\nCtrl-C: stopping after the current article (Ctrl-C again stops at once)", err=True)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
 
 
 SectorOption = Annotated[Optional[list[str]], typer.Option("--sector", help="Keep ties about this sector or a narrower one (repeatable): semiconductors, sector:ai, or an IRI.")]
@@ -335,6 +471,61 @@ def serve(store: StoreOption = None,
     # h11, not httptools: httptools loses the body of POSTs that carry `Upgrade: h2c` (uvicorn issue 2722)
     uvicorn.run(create_app(settings, store_dir=store_dir), host=host or settings.host, port=port or settings.port,
                 http="h11", log_level="info")
+
+
+@app.command("review")
+def review_article(
+    article: Annotated[Optional[str], typer.Argument(help="The article: its name (005_khu_cong_nghe_cao), draft or data file name, igr:doc-005 or its number (005).", show_default=False)] = None,
+    serve_page: Annotated[bool, typer.Option("--serve", help="Review in a browser instead: a local page on 127.0.0.1 (ARTICLE optional).")] = False,
+    write: Annotated[bool, typer.Option("--write", help="Only write the article's accepted facts to graph/data, then exit.")] = False,
+    curator: Annotated[Optional[str], typer.Option(help="Who is reviewing (default: settings' curator, else git's user.name, else $USER).")] = None,
+    host: Annotated[str, typer.Option(help="With --serve: the address to listen on; only 127.0.0.1 is allowed.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="With --serve: the port to listen on.")] = 8001,
+) -> None:
+    """Review an article's candidate facts: accept, reject, correct, link or merge each, and write the accepted ones to graph/data.
+
+    Keys: a accept, r reject, c correct (asks what), l link a new actor to one the graph has, m merge two new actors, s skip, w write accepted facts now, q write them and quit. Each decision is saved to the draft (review_dir/ARTICLE.trig) at once; accepted facts reach graph/data only after the whole graph with them passes every check. Ctrl-C stops without writing (exit code 130); `innograph review ARTICLE` again goes on where it stopped."""
+    from graph import review
+
+    if serve_page and host not in ("127.0.0.1", "localhost"):
+        typer.echo(f"error: --host {host} is refused: the review page changes graph/data and listens on 127.0.0.1 only; "
+                   "leave --host out", err=True)
+        raise typer.Exit(2)
+    settings = Settings()
+    try:
+        found = review.find_article(settings, article) if article else None
+        if serve_page:
+            import uvicorn
+
+            from graph.review_page import create_review_app
+
+            name = curator or review.default_curator(settings)
+            address = f"http://127.0.0.1:{port}/" + (f"articles/{found.name}" if found else "")
+            typer.echo(f"review page for {name}: {address} (Ctrl-C stops it)")
+            uvicorn.run(create_review_app(settings, curator=name), host="127.0.0.1", port=port, http="h11",
+                        log_level="warning")
+            return
+        if found is None:
+            typer.echo("error: name the ARTICLE to review (or give --serve for the page of every draft)", err=True)
+            raise typer.Exit(2)
+        name = curator or review.default_curator(settings)
+        if write:
+            from datetime import datetime, timezone
+
+            try:
+                result = review.write_accepted(settings, found, curator=name, now=datetime.now(timezone.utc))
+            except review.WriteRefused as e:
+                typer.echo(f"error: {e}", err=True)
+                raise typer.Exit(1)
+            if result.activity is None:
+                typer.echo(f"nothing new to write: {result.already} accepted fact(s) already in {result.path}")
+            else:
+                typer.echo(f"wrote {len(result.written)} accepted fact(s) ({result.triples_added} triples) to {result.path} "
+                           f"as {review.curie(result.activity)} by {review.curie(result.curator or '')}")
+            return
+        raise typer.Exit(review.review_in_terminal(settings, found, curator=name))
+    except InnographError as e:
+        _fail(e)
 
 
 def main() -> None:

@@ -73,6 +73,17 @@ class IG(DefinedNamespace):
     partnerLocality: URIRef
     represents: URIRef
 
+    Candidate: URIRef
+    proposes: URIRef
+    candidateKind: URIRef
+    proposedBy: URIRef
+    confidence: URIRef
+    reviewState: URIRef
+    candidateKey: URIRef
+    PolicyDocument: URIRef
+    documentType: URIRef
+    TradeAgreement: URIRef
+
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")

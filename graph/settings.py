@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     data_dir: Path = PROJECT_ROOT / "graph" / "data"
     seeds_dir: Path = PROJECT_ROOT.parent / "shared" / "seeds"
+    sources_dir: Path = Field(default=PROJECT_ROOT / "sources",
+                              description="the article texts `innograph ingest add` stores; git-ignored (publishers' copyright)")
+    review_dir: Path = Field(default=PROJECT_ROOT / "review",
+                             description="the review drafts, one TriG file of candidate facts per ingested article")
+    max_source_bytes: int = Field(default=1_000_000, ge=1, description="the largest article text `innograph ingest add` accepts")
+    curator: str = Field(default="", description="who accepts facts in review; empty: git's user.name, else $USER")
     store_dir: Path = PROJECT_ROOT / ".innograph" / "store"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

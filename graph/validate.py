@@ -18,6 +18,7 @@ from graph.figures import read_figures
 from graph.namespaces import IG, PREFIXES, local_name
 from graph.rdfio import RdfFile, check_safe, discover, graph_name, parse_dataset
 from graph.settings import Settings
+from graph.sources import source_path
 
 __all__ = ["Report", "check", "load", "counts", "CHECKS_DIR"]
 
@@ -159,18 +160,25 @@ SELECT ?evidence ?file ?sha ?exact ?start ?end WHERE {
 
 
 def _evidence(store: ox.Store, settings: Settings, report: Report, where: dict[str, tuple[str, ...]]) -> list[Violation]:
-    """Read every quote against its source file: text[start:end] must equal the quote exactly."""
-    if not settings.seeds_dir.is_dir():
-        report.notes.append(f"evidence offsets not read against sources: {settings.seeds_dir} is absent")
-        return []
+    """Read every quote against its source file: text[start:end] must equal the quote exactly.
+
+    A document's text is looked up in the sources folder, then among the seeds. Article texts are not
+    committed, so a clone may lack some: their quotes are not read, and the report says so.
+    """
     texts: dict[str, str | None] = {}
+    unread: dict[str, int] = {}  # a document whose text is absent: its quotes not read
     violations = []
     for row in store.query(_EVIDENCE, use_default_graph_as_union=True):
         evidence, file = row["evidence"].value, row["file"].value
         if file not in texts:
-            texts[file] = _read_source(settings.seeds_dir / file, row["sha"], violations, evidence, where)
+            path = source_path(settings, file)
+            texts[file] = _read_source(path, row["sha"], violations, evidence, where) if path is not None else None
+            if path is None:
+                unread[file] = 0
         text = texts[file]
         if text is None:
+            if file in unread:
+                unread[file] += 1
             continue
         start, end, exact = int(row["start"].value), int(row["end"].value), row["exact"].value
         report.quotes_checked += 1
@@ -179,15 +187,14 @@ def _evidence(store: ox.Store, settings: Settings, report: Report, where: dict[s
                 rule="evidence-quote", node=evidence, files=where.get(evidence, ()),
                 message=f"{file}[{start}:{end}] is {text[start:end]!r}, not the quote {exact!r}; "
                         "recompute the offsets with `innograph ingest quote`"))
+    for file, count in sorted(unread.items()):
+        report.notes.append(f"{count} quote(s) of {file} not read against their source: the text is in "
+                            f"neither {settings.sources_dir} nor {settings.seeds_dir} (add it with `innograph ingest add`)")
     return violations
 
 
 def _read_source(path: Path, sha: ox.Literal | None, violations: list[Violation], evidence: str,
                  where: dict[str, tuple[str, ...]]) -> str | None:
-    if not path.is_file():
-        violations.append(Violation(rule="evidence-source", node=evidence, files=where.get(evidence, ()),
-                                    message=f"source file {path} not found; its quotes cannot be read"))
-        return None
     data = path.read_bytes()
     if sha is not None and hashlib.sha256(data).hexdigest() != sha.value:
         violations.append(Violation(rule="evidence-source", node=evidence, files=where.get(evidence, ()),
