@@ -59,6 +59,7 @@ class Vocabulary:
     indicators: tuple[_Concept, ...]
     sectors: tuple[_Concept, ...]
     roles: tuple[_Concept, ...]
+    consulates: tuple[tuple[str, str], ...] = ()  # (country, the body that represents it: a consulate general)
 
     @classmethod
     def from_store(cls, store: ox.Store) -> "Vocabulary":
@@ -78,7 +79,9 @@ class Vocabulary:
             return tuple(_Concept(iri=i, label=lab, forms=tuple(sorted(f for f in forms if f)))
                          for i, (lab, forms) in sorted(found[scheme].items()))
 
-        return cls(indicators=concepts("indicator"), sectors=concepts("sector"), roles=concepts("role"))
+        consulates = tuple(sorted((r["country"].value, r["body"].value) for r in run(store, _REPRESENTS)))
+        return cls(indicators=concepts("indicator"), sectors=concepts("sector"), roles=concepts("role"),
+                   consulates=consulates)
 
 
 _CONCEPTS = """# Which concepts of the indicator, sector and role schemes are there, by which labels?
@@ -87,6 +90,11 @@ SELECT ?scheme ?concept ?prop ?value WHERE {
   VALUES ?prop { skos:prefLabel skos:altLabel skos:hiddenLabel }
   ?concept skos:inScheme ?scheme ; ?prop ?value .
 }
+"""
+
+
+_REPRESENTS = """# Which bodies represent a country here (its consulate general)?
+SELECT ?country ?body WHERE { ?body ig:represents ?country . ?country a schema:Country }
 """
 
 
@@ -137,8 +145,12 @@ def extract(article: ArticleText, *, gazetteer: Gazetteer, vocabulary: Vocabular
     places = tuple(sorted({fold(n) for iri in gazetteer.actors() if gazetteer.cls(iri) in _PLACE_CLASSES
                            for n in gazetteer.names(iri) if len(n) > 3}, key=len, reverse=True))
     known_names = frozenset(fold(n) for iri in gazetteer.actors() for n in gazetteer.names(iri))
-    new_actors = _new_actors(article, tokens, mentions, places, known_names, body)
+    consulates = {country: body for country, body in vocabulary.consulates if gazetteer.known(body)}
+    new_actors = _new_actors(article, tokens, mentions, places, known_names, consulates, body)
+    known_links = [c for c in new_actors if c.kind == "known-actor"]
+    new_actors = [c for c in new_actors if c.kind == "new-actor"]
     candidates += new_actors
+    candidates += [c for c in known_links if c.key not in {k.key for k in candidates}]
     actors = sorted([(m.start, m.end, m.iri, m.cls) for m in mentions] +
                     [(c.span[0], c.span[1], str(c.node), str(c.triples.value(c.node, RDF.type))) for c in new_actors])
     candidates += _people(article, tokens, mentions, actors, vocabulary, body)
@@ -213,6 +225,15 @@ def _known_actors(article: ArticleText, mentions: list[Mention]) -> list[Candida
     return out
 
 
+def _known_link(article: ArticleText, iri: str, start: int, end: int, rule: str) -> Candidate:
+    """A known actor the text names by description rather than by name ("ba Tổng Lãnh sự của Hoa Kỳ, …")."""
+    ev, g = evidence(article.document, article.text, start, end)
+    g.add((URIRef(iri), PROV.wasDerivedFrom, ev))
+    return Candidate(kind="known-actor", key=f"known-actor|{iri}", rule=rule, confidence=0.75,
+                     summary=f"{article.text[start:end]} → {local_name(iri)}", node=URIRef(iri), triples=g,
+                     span=(start, end), document=article.document)
+
+
 # -- new actors ------------------------------------------------------------------------------------------
 
 # A head word, the class and category it gives, and an English pattern for the label where one is sure.
@@ -260,7 +281,7 @@ def _capitalised(word: str) -> bool:
 
 
 def _new_actors(article: ArticleText, tokens: list[_Token], mentions: list[Mention], places: tuple[str, ...],
-                known_names: frozenset[str], body: int) -> list[Candidate]:
+                known_names: frozenset[str], consulates: dict[str, str], body: int) -> list[Candidate]:
     """Organisations named by a head word and capitalised words ("Sở Công Thương TP.HCM"), and foreign
     cities named with their country ("thành phố Porto, Bồ Đào Nha"), that no known actor's mention covers."""
     text = article.text
@@ -311,7 +332,43 @@ def _new_actors(article: ArticleText, tokens: list[_Token], mentions: list[Menti
                     or text[max(0, start - 7):start].endswith(("đô la ", "đô la\u00a0")):
                 continue
             out += _actor_candidate(article, match.group(group), start, end, cls, category, rule, 0.8, seen)
+    out += _consulates(article, mentions, out, body, consulates)
     return _merged(out, mentions)
+
+
+_CONSULS = re.compile(r"(?<!\w)Tổng\s+Lãnh\s+sự(?:\s+quán)?(?:\s+(?:của|các\s+nước|của\s+các\s+nước))?\s+")
+
+
+def _consulates(article: ArticleText, mentions: list[Mention], proposed: list[Candidate], body: int,
+                consulates: dict[str, str]) -> list[Candidate]:
+    """The consulates general of the countries named right after "Tổng Lãnh sự (của / các nước)" — "ba Tổng Lãnh sự
+    của Hoa Kỳ, Nhật Bản và Hàn Quốc" names three — each a new actor where the graph does not know it."""
+    text = article.text
+    countries = [(m.start, m.end, m.iri, m.surface) for m in mentions if m.cls == str(SCHEMA.Country)]
+    new = {fold(str(c.triples.value(c.node, RDFS.label))): str(c.node) for c in proposed
+           if c.triples.value(c.node, RDF.type) == SCHEMA.Country}
+    countries += [(m.start(), m.end(), new[fold(m.group(0))], m.group(0)) for m in _COUNTRY.finditer(text, body)
+                  if fold(m.group(0)) in new]
+    countries.sort()
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for match in _CONSULS.finditer(text, body):
+        position = match.end()
+        for start, end, iri, surface in countries:
+            if start < position:
+                continue
+            if re.fullmatch(r"\s*(?:,|và)?\s*", text[position:start]) is None:
+                break
+            name = f"Tổng Lãnh sự quán {surface} tại Thành phố Hồ Chí Minh"
+            if iri in consulates:
+                out.append(_known_link(article, consulates[iri], match.start(), end, "rule:consulate-of-country"))
+            elif fold(name) not in seen:
+                seen.add(fold(name))
+                out += _actor_candidate(article, name, match.start(), end, "org:FormalOrganization", "international",
+                                        "rule:consulate-of-country", 0.7, set())
+                out[-1].triples.add((out[-1].node, IG.represents, URIRef(iri)))
+            position = end
+    return out
 
 
 def _merged(candidates: list[Candidate], mentions: list[Mention]) -> list[Candidate]:
@@ -321,6 +378,9 @@ def _merged(candidates: list[Candidate], mentions: list[Mention]) -> list[Candid
     kept: dict[tuple[str, str], Candidate] = {}
     out = []
     for c in candidates:
+        if c.kind != "new-actor":
+            out.append(c)
+            continue
         place = next((iri for s, e, iri in places if e == c.span[1] and s > c.span[0]), "")
         start = next((s for s, e, iri in places if e == c.span[1] and s > c.span[0]), c.span[1])
         core = (fold(str(c.triples.value(c.node, RDFS.label))[:start - c.span[0]]).strip(), place)

@@ -8,10 +8,10 @@ qualify a value.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-__all__ = ["Figure", "read_figures", "number_value", "UNITS", "QUALIFIERS", "STATUSES", "clause_start"]
+__all__ = ["Figure", "read_figures", "number_value", "UNITS", "QUALIFIERS", "STATUSES", "clause_start", "sentence_start"]
 
 # The keys are the local names of the concepts of ontology/schemes/unit.ttl, qualifier.ttl, obs-status.ttl.
 UNITS = ("count", "ordinal-rank", "percent", "usd", "usd-per-capita", "vnd")
@@ -47,11 +47,15 @@ def _alternation(words: tuple[str, ...]) -> str:
 _FIGURE = re.compile(
     rf"(?<![\w.,/\-:+])(?P<number>{_NUMBER})(?![\w]|[.,]\d|[/\-]\d|[/\-]{_W}|:\d)"
     rf"|(?<!\w)(?P<word>{_alternation(tuple(_WORD_NUMBERS))})(?!\w)")
+_RANGE_UNITS = _alternation(tuple(s for s, _ in _SCALES) + tuple(c for c, _ in _CURRENCIES) + ("%", "phần trăm"))
+_RANGE = re.compile(rf"(?<![\w.,/\-:+])(?P<a>{_NUMBER})\s*%?\s*[-–]\s*(?P<b>{_NUMBER})(?=\s*(?:{_RANGE_UNITS}))")
 _SCALE = re.compile(rf"\s*(?P<scale>{_alternation(tuple(s for s, _ in _SCALES))})(?!\w)")
 _CURRENCY = re.compile(rf"\s*(?P<currency>{_alternation(tuple(c for c, _ in _CURRENCIES))})(?!\w)(?P<per>\s*/\s*người)?")
 _PERCENT = re.compile(r"\s*(?:%|phần\s+trăm(?!\w))")
 _QUALIFIER = re.compile(rf"(?<!\w)(?<!dựa )(?P<q>{_alternation(tuple(q for q, _ in _QUALIFIER_WORDS))})\s+$")
 _ENGLISH_MONTH = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+$")
+_NOT_OUR_UNIT = re.compile(r"\s*(?:ha|km2|km²|km|m2|m²|m|cm|mm|nm|kg|tấn|MW|kW|GW|MWh|kWh|lít|bit|inch|GB|TB|°C)(?![^\W\d_])")
+_NAMED_NUMBER = re.compile(r"(?<=[^\s.!?:;])\s+(?:[A-ZĐ][^\W\d_]*\s+)?(?:[A-ZĐ]|đai|Quận|Khu|Phường|Đường|Tuyến|Cầu)[^\W\d_]*\s+$")
 _RANK = re.compile(r"(?<!\w)(?:(?P<edition>lần)\s+)?(?:thứ|hạng)\s+$")
 _GROWTH_WORD = re.compile(rf"(?<!\w)(?P<g>{_alternation(tuple(g for g, _ in _GROWTH))})\s+(?:\w+\s+){{0,2}}$")
 _CUE = re.compile(rf"(?<!\w)(?:{_alternation(tuple(c for c, _ in _STATUS_CUES))})(?!\w)", re.IGNORECASE)
@@ -102,20 +106,42 @@ def read_figures(text: str) -> list[Figure]:
     ("ít nhất hai nhà đầu tư"), where it cannot be read otherwise.
     """
     figures = []
+    ranges = {}
+    for match in _RANGE.finditer(text):  # "30%-40% GRDP", "4-5%": each end is a figure, in the unit after the second
+        second = _figure(text, match.start("b"), match.end("b"), match.group("b"), word=False)
+        first = _figure(text, match.start("a"), match.end("a"), match.group("a"), word=False, unit_from=match.start("b"))
+        if second is not None and first is not None:
+            ranges[match.start("a")] = first
+            ranges[match.start("b")] = replace(second, qualifier=second.qualifier or first.qualifier)
     for match in _FIGURE.finditer(text):
-        figure = _figure(text, match)
+        figure = ranges.pop(match.start(), None) or _figure(text, match.start(), match.end(), match.group("number") or
+                                                            match.group("word"), word=bool(match.group("word")))
         if figure is not None:
             figures.append(figure)
-    return figures
+    figures += [f for f in ranges.values() if f is not None]
+    return sorted(figures, key=lambda f: f.start)
 
 
-def _figure(text: str, match: re.Match[str]) -> Figure | None:
-    token = match.group("number") or match.group("word")
-    before = text[max(0, match.start() - 40):match.start()]
+def _figure(text: str, start: int, token_end: int, token: str, *, word: bool, unit_from: int | None = None) -> Figure | None:
+    """The figure whose number is text[start:token_end]; its scale and unit are read after it, or, for the first
+    end of a range, after the second (`unit_from`)."""
+    before = text[max(0, start - 40):start]
     qualifier_match = _QUALIFIER.search(before)
-    if (match.group("word") and qualifier_match is None) or _ENGLISH_MONTH.search(before):
+    if (word and qualifier_match is None) or _ENGLISH_MONTH.search(before):
         return None  # a number word without a qualifier is read otherwise; "December 28, 2024" is a dateline
-    value, end, unit = number_value(token), match.end(), "count"
+    if unit_from is not None:
+        second_token = re.compile(_NUMBER).match(text, unit_from)
+        assert second_token is not None
+        second = _figure(text, unit_from, second_token.end(), second_token.group(0), word=False)
+        if second is None:
+            return None
+        status, cue = _status(text, start)
+        qualifier = dict(_QUALIFIER_WORDS)[re.sub(r"\s+", " ", qualifier_match.group("q"))] if qualifier_match else None
+        # the second end's scale, currency and sign hold for the first: "30%-40%", "10-15 tỷ USD", "tăng 3-5%"
+        ratio = second.value / number_value(second_token.group(0))
+        return Figure(start=start, end=token_end, surface=text[start:token_end], value=number_value(token) * ratio,
+                      unit=second.unit, status=status, qualifier=qualifier, growth=second.growth, cue=cue)
+    value, end, unit = number_value(token), token_end, "count"
     scale = _SCALE.match(text, end)
     if scale:
         value *= dict(_SCALES)[re.sub(r"\s+", " ", scale.group("scale"))]
@@ -125,7 +151,7 @@ def _figure(text: str, match: re.Match[str]) -> Figure | None:
     rank = _RANK.search(before)
     if currency:
         unit, end = dict(_CURRENCIES)[re.sub(r"\s+", " ", currency.group("currency"))], currency.end()
-        if unit == "usd" and (currency.group("per") or _PER_CAPITA.search(text, clause_start(text, match.start()), end)):
+        if unit == "usd" and (currency.group("per") or _PER_CAPITA.search(text, clause_start(text, start), end)):
             unit = "usd-per-capita"
     elif percent:
         unit, end = "percent", percent.end()
@@ -135,15 +161,17 @@ def _figure(text: str, match: re.Match[str]) -> Figure | None:
         unit = "ordinal-rank"
     elif scale is None and _is_year(token):
         return None
+    elif _NOT_OUR_UNIT.match(text, end) or _NAMED_NUMBER.search(before):
+        return None  # "1,7 km", "166,2ha": a measure the unit scheme does not have; "Vành đai 3": a name
     growth = 0
     if unit == "percent":
         growth_match = _GROWTH_WORD.search(before)
         if growth_match:
             growth = dict(_GROWTH)[re.sub(r"\s+", " ", growth_match.group("g"))]
             value *= growth
-    status, cue = _status(text, match.start())
+    status, cue = _status(text, start)
     qualifier = dict(_QUALIFIER_WORDS)[re.sub(r"\s+", " ", qualifier_match.group("q"))] if qualifier_match else None
-    return Figure(start=match.start(), end=end, surface=text[match.start():end], value=value, unit=unit,
+    return Figure(start=start, end=end, surface=text[start:end], value=value, unit=unit,
                   status=status, qualifier=qualifier, growth=growth, cue=cue)
 
 
@@ -152,8 +180,45 @@ def _is_year(token: str) -> bool:
 
 
 def _status(text: str, position: int) -> tuple[str, tuple[int, int] | None]:
-    cues = list(_CUE.finditer(text, clause_start(text, position), position))
+    """The nearest cue in the figure's clause; else a strong cue (an estimate, a plan) earlier in its sentence,
+    or in the sentence before one that opens "Trong đó" ("Dự kiến, tổng mức đầu tư là 17.400 tỷ đồng; gồm
+    16.327 tỷ đồng …" makes both estimates); else none, a reported figure."""
+    clause = clause_start(text, position)
+    cues = list(_CUE.finditer(text, clause, position))
+    if not cues:
+        sentence = sentence_start(text, position)
+        cues = [c for c in _CUE.finditer(text, sentence, clause) if _cue_status(c) in _STRONG and _strong(c)]
+        if not cues and _OF_WHICH.match(text, sentence):
+            end = sentence
+            while end > 0 and (text[end - 1].isspace() or text[end - 1] in ".!?…"):
+                end -= 1
+            before = sentence_start(text, end)
+            cues = [c for c in _CUE.finditer(text, before, sentence) if _strong(c)]
     if not cues:
         return "reported", None
-    last = cues[-1]
-    return dict(_STATUS_CUES)[re.sub(r"\s+", " ", last.group(0).lower())], last.span()
+    return _cue_status(cues[-1]), cues[-1].span()
+
+
+_STRONG = ("estimated", "target")
+_WEAK_CUES = ("sẽ", "đến năm", "tới năm", "trước mắt", "hướng tới", "hướng đến")
+_OF_WHICH = re.compile(r"(?:Trong\s+đó|Cụ\s+thể|Bao\s+gồm)\s*,?", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|(?<![^\W\d_])\.(?=[A-ZĐ])|\n")
+
+
+def _cue_status(cue: re.Match[str]) -> str:
+    return dict(_STATUS_CUES)[re.sub(r"\s+", " ", cue.group(0).lower())]
+
+
+def _strong(cue: re.Match[str]) -> bool:
+    """A cue that still holds in the clauses after its own: an estimate or a plan, not a bare "sẽ"."""
+    return re.sub(r"\s+", " ", cue.group(0).lower()) not in _WEAK_CUES
+
+
+def sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` starts, after its leading white space."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, position):
+        start = match.end()
+    while start < position and text[start].isspace():
+        start += 1
+    return start

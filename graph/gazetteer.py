@@ -144,6 +144,22 @@ _LABEL_PROPS = {_RDFS + "label", _SKOS + "prefLabel", _FOAF + "name"}
 _HIDDEN = _SKOS + "hiddenLabel"
 _PERSON = _FOAF + "Person"
 _PLACES = frozenset({_IG + "Locality", _IG + "Region", _SCHEMA + "Country"})
+# The ways the press writes Ho Chi Minh City at the end of a body's name: a name written with one is
+# found written with any other ("Sở Khoa học và Công nghệ TP.HCM", "… Thành phố Hồ Chí Minh", "… TPHCM").
+_CITY_FORMS = ("Thành phố Hồ Chí Minh", "TP.HCM", "TPHCM", "TP. Hồ Chí Minh", "TP.Hồ Chí Minh", "TP HCM")
+_CITY_END = re.compile(r"(?<=\s)(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in _CITY_FORMS) + r")$")
+_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+
+
+def _city_variants(name: str) -> list[str]:
+    """The name, and the same name with each other way of writing the city at its end."""
+    end = _CITY_END.search(name)
+    if end is None or end.start() == 0:
+        return [name]
+    stem = name[:end.start()]
+    return [name] + [stem + form for form in _CITY_FORMS if stem + form != name]
+
+
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _WORD = re.compile(r"\w+")
 _WORD_START = re.compile(r"(?<!\w)\w")
@@ -332,7 +348,8 @@ class Gazetteer:
             self._names[iri] = tuple(sorted({n for n, _ in pairs}))
             if iri in self._known:
                 for text, prop in pairs:
-                    self._add_name(iri, text, prop)
+                    for variant in _city_variants(text):
+                        self._add_name(iri, variant, prop if variant == text else _ALT)
         for generic in GENERIC_FORMS:
             if self._kinds.get(generic):
                 self._form(_key(generic)).generic = generic
