@@ -196,7 +196,10 @@ def ingest_add(
 
     The options override a file's header lines (URL:, TITLE:, DATE:, PUBLISHER:, AUTHOR:); without them the title is the first line and the date the dateline.
 
+    Each article added has its candidate facts proposed into its review draft (review/ARTICLE.trig): `innograph review ARTICLE` walks them.
+
     One line per article says added, already registered, or refused and why; the exit code is 1 when any was refused. Ctrl-C stops after the current article."""
+    from graph.ingest import Extractor
     from graph.sources import SourceRefused, articles_in, register
 
     settings = Settings()
@@ -209,6 +212,7 @@ def ingest_add(
         typer.echo("error: --url and --title describe one article; give them with a single FILE", err=True)
         raise typer.Exit(2)
     refused = done = 0
+    extractor: Extractor | None = None
     try:
         with _DeferredInterrupts() as interrupted, _Progress(len(articles)) as progress:
             for path in articles:
@@ -227,6 +231,11 @@ def ingest_add(
                     return
                 else:
                     line, notes = _ingest_line(result, path), result.notes
+                    if result.added:
+                        extractor = extractor or Extractor.from_settings(settings)
+                        drafted = extractor.propose(settings, document=result.doc, identifier=result.identifier,
+                                                    issued=result.issued)
+                        line += f"; {drafted.pending} candidates to review in {drafted.draft}"
                 done += 1
                 progress.clear()
                 typer.echo(line)
@@ -243,6 +252,24 @@ def ingest_add(
                    "not looked at; every article added is whole", err=True)
         raise typer.Exit(130)
     raise typer.Exit(1 if refused else 0)
+
+
+@ingest_app.command("extract")
+def ingest_extract(
+    articles: Annotated[list[str], typer.Argument(help="Registered articles: doc-005, 005 or the file name.", show_default=False)],
+) -> None:
+    """Propose an article's candidate facts again into its review draft: what a curator accepted or rejected stays as decided and is not proposed again."""
+    from graph.ingest import Extractor
+
+    settings = Settings()
+    try:
+        extractor = Extractor.from_settings(settings)
+        for name in articles:
+            document, identifier, issued = extractor.article(name)
+            drafted = extractor.propose(settings, document=document, identifier=identifier, issued=issued)
+            typer.echo(f"{identifier}: {drafted.new} new, {drafted.pending} pending, {drafted.decided} decided — {drafted.draft}")
+    except InnographError as e:
+        _fail(e)
 
 
 def _ingest_line(result: "Registered", path: Path) -> str:

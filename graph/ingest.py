@@ -13,6 +13,7 @@ from graph.errors import InputError
 from graph.extract import ArticleText, Vocabulary, extract
 from graph.gazetteer import Gazetteer
 from graph.settings import Settings
+from graph.query import run
 from graph.sources import source_path
 from graph.text import locate_quote
 from graph.validate import load
@@ -53,6 +54,7 @@ class Drafted:
 class Extractor:
     """The extractor with what it reads from the graph, built once for a batch of articles."""
 
+    store: ox.Store
     gazetteer: Gazetteer
     vocabulary: Vocabulary
 
@@ -64,7 +66,22 @@ class Extractor:
         """
         store = ox.Store()
         load(store, input_files(settings, None))
-        return cls(gazetteer=Gazetteer.from_store(store), vocabulary=Vocabulary.from_store(store))
+        return cls(store=store, gazetteer=Gazetteer.from_store(store), vocabulary=Vocabulary.from_store(store))
+
+    def article(self, name: str) -> tuple[str, str, date | None]:
+        """A registered article's document IRI, file name and date, named by doc-005, 005, its IRI or file name.
+
+        Raises InputError listing the registered articles when none has that name.
+        """
+        number = name.removeprefix("igr:").removeprefix("doc-")[:3]
+        found = list(run(self.store, _DOCUMENTS))
+        for row in found:
+            document, file = row["doc"].value, row["file"].value
+            if name in (file, document) or file.startswith(number + "_"):
+                issued = row["issued"]
+                return document, file, date.fromisoformat(issued.value[:10]) if issued is not None else None
+        names = ", ".join(sorted(row["file"].value for row in found))
+        raise InputError(f"no registered article is named {name!r}; the articles are: {names}")
 
     def propose(self, settings: Settings, *, document: str, identifier: str, issued: date | None) -> Drafted:
         """Propose the candidates of one registered article into its review draft, keeping every decision made.
@@ -87,6 +104,14 @@ class Extractor:
         return Drafted(draft=draft, pending=sum(c.state == "pending" for c in candidates),
                        new=sum(c.key not in known for c in candidates),
                        decided=sum(c.state != "pending" for c in candidates))
+
+
+_DOCUMENTS = """# Which source documents are registered, under which file names, of which date?
+SELECT ?doc ?file ?issued WHERE {
+  ?doc a schema:NewsArticle ; dcterms:identifier ?file .
+  OPTIONAL { ?doc dcterms:issued ?issued }
+}
+"""
 
 
 def draft_path(settings: Settings, identifier: str) -> Path:

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import graph.sources as sources
 from graph.build import validate
+from graph.candidates import read_draft
 from graph.cli import app
 from graph.namespaces import ID, IG, SCHEMA
 from graph.settings import PROJECT_ROOT, Settings
@@ -47,7 +48,7 @@ def workspace(tmp_path: Path) -> Settings:
     """A copy of graph/data, an empty sources folder to be, and the real seeds folder."""
     data = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "graph" / "data", data)
-    return Settings(data_dir=data, sources_dir=tmp_path / "sources", seeds_dir=SEEDS)
+    return Settings(data_dir=data, sources_dir=tmp_path / "sources", seeds_dir=SEEDS, review_dir=tmp_path / "review")
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -289,6 +290,7 @@ def cli_env(workspace: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("INNOGRAPH_DATA_DIR", str(workspace.data_dir))
     monkeypatch.setenv("INNOGRAPH_SOURCES_DIR", str(workspace.sources_dir))
     monkeypatch.setenv("INNOGRAPH_SEEDS_DIR", str(workspace.seeds_dir))
+    monkeypatch.setenv("INNOGRAPH_REVIEW_DIR", str(workspace.review_dir))
     return workspace
 
 
@@ -303,7 +305,8 @@ def test_the_command_prints_a_line_per_article_and_fails_when_one_is_refused(cli
     assert result.exit_code == 1, result.output
     assert lines[0].startswith('added doc-005 005_') and lines[0].endswith(
         '.txt "Trung tâm C4IR TP.HCM ký kết hợp tác với ba trường đại học" '
-        f'({len(DATELINE)} characters, issued 2024-12-28T09:52:00+07:00)')
+        f'({len(DATELINE)} characters, issued 2024-12-28T09:52:00+07:00); {len(read_draft(cli_env.review_dir / "005_trung_tam_c4ir_tp_hcm_ky_ket_hop_tac_voi.trig"))} '
+        f'candidates to review in {cli_env.review_dir / "005_trung_tam_c4ir_tp_hcm_ky_ket_hop_tac_voi.trig"}')
     assert lines[1] == f"refused {folder / '2_page.txt'}: is an HTML page, not an article's text: save the article's text, " \
                        "not the page (select the article in the browser, copy it and paste it into a UTF-8 .txt file)"
     assert lines[2].startswith("already registered as igr:doc-005 (005_") and lines[2].endswith(str(folder / "3_again.txt"))
@@ -315,7 +318,9 @@ def test_the_command_succeeds_when_everything_is_added_or_already_there(cli_env:
     runner = CliRunner()
     first = runner.invoke(app, ["ingest", "add", str(article), "--issued", "2025-01-05"])
     assert first.exit_code == 0, first.output
-    assert first.stdout.endswith("characters, issued 2025-01-05)\n")
+    [draft] = cli_env.review_dir.iterdir()
+    assert first.stdout.endswith(f"characters, issued 2025-01-05); {len(read_draft(draft))} candidates to review in {draft}\n")
+    assert any(c.kind == "figure" for c in read_draft(draft))
     second = runner.invoke(app, ["ingest", "add", str(article)])
     assert second.exit_code == 0 and second.stdout.startswith("already registered as igr:doc-005")
     if SEEDS.is_dir():
