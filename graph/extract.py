@@ -29,6 +29,7 @@ from graph.text import fold
 __all__ = ["ArticleText", "Vocabulary", "extract", "sentences", "slug"]
 
 DCTERMS = URIRef("http://purl.org/dc/terms/")
+_DOCUMENT_CLASSES = {str(IG.Programme), str(IG.Scheme), str(IG.TradeAgreement), str(IG.PolicyDocument)}
 _PLACE_CLASSES = {str(IG.Locality), str(IG.Region), str(SCHEMA.Country), str(SCHEMA.Place), str(IG.Zone)}
 
 
@@ -153,10 +154,10 @@ def extract(article: ArticleText, *, gazetteer: Gazetteer, vocabulary: Vocabular
     candidates += [c for c in known_links if c.key not in {k.key for k in candidates}]
     actors = sorted([(m.start, m.end, m.iri, m.cls) for m in mentions] +
                     [(c.span[0], c.span[1], str(c.node), str(c.triples.value(c.node, RDF.type))) for c in new_actors])
-    candidates += _people(article, tokens, mentions, actors, vocabulary, body)
+    candidates += _people(article, tokens, mentions, actors, vocabulary, places, body)
     candidates += _figures(article, actors, vocabulary, body)
     candidates += _events(article, spans, actors)
-    candidates += _documents(article, body)
+    candidates += _documents(article, body, [(m.start, m.end) for m in mentions if m.cls in _DOCUMENT_CLASSES])
     candidates += _relationships(article, spans, actors, vocabulary)
     candidates += _goals(article, spans, actors, vocabulary)
     return sorted(candidates, key=lambda c: (c.span, c.kind, c.key))
@@ -249,7 +250,8 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("Thông tấn xã", "org:FormalOrganization", "media"), ("Đài Truyền hình", "org:FormalOrganization", "media"), ("Thành ủy", "org:FormalOrganization", "government"),
     ("Tỉnh ủy", "org:FormalOrganization", "government"), ("Cục", "org:OrganizationalUnit", "government"),
     ("Vụ", "org:OrganizationalUnit", "government"), ("Văn phòng", "org:OrganizationalUnit", "government"),
-    ("Đại học Quốc gia", "org:FormalOrganization", "academia"), ("Trường Đại học", "org:FormalOrganization", "academia"),
+    ("Đại học Quốc gia", "org:FormalOrganization", "academia"), ("ĐH Quốc gia", "org:FormalOrganization", "academia"),
+    ("ĐHQG", "org:FormalOrganization", "academia"), ("ĐH", "org:FormalOrganization", "academia"), ("Trường Đại học", "org:FormalOrganization", "academia"),
     ("Đại học", "org:FormalOrganization", "academia"), ("Học viện", "org:FormalOrganization", "academia"),
     ("Trường Cao đẳng", "org:FormalOrganization", "academia"), ("Viện", "org:FormalOrganization", "academia"),
     ("Phòng thí nghiệm", "org:OrganizationalUnit", "academia"),
@@ -516,54 +518,97 @@ _NAME = r"(?:[A-ZĐ][\w'’-]*)(?:\s+[A-ZĐ][\w'’-]*){1,3}"
 _HONORIFIC = r"(?:Ông|Bà|ông|bà|Anh|Chị|(?:PGS|GS|TS|ThS|PGS\.TS|GS\.TS|PGS-TS|GS-TS)\.?)"
 # "Ông Nguyễn Kỳ Phùng, Trưởng ban Quản lý Khu Công nghệ cao"; "Chủ tịch UBND TPHCM Phan Văn Mãi"
 _PERSON_THEN_POST = re.compile(rf"(?<!\w){_HONORIFIC}\s+(?P<name>{_NAME})\s*[,–-]\s*(?P<post>{_POST})(?P<rest>[^,.;\n]{{0,120}})")
-_POST_THEN_PERSON = re.compile(rf"(?<![\w])(?P<post>{_POST})(?P<rest>(?:\s+[^\s,.;]+){{0,14}}?)\s+(?P<name>{_NAME})(?=\s*[,.;:\n]|\s+(?:cho|nhấn|cho biết|khẳng định|phát biểu|đề nghị|chia sẻ|nói|ký|và))")
+_POST_ALONE = re.compile(rf"(?<![\w])(?P<post>{_POST})(?![\w])")
+_NAME_AFTER = re.compile(rf"\s+(?P<name>{_NAME})(?=\s*[,.;:(\n]|\s+[^\W\d_](?<![A-ZĐ]))")
+
+
+def _posts_then_people(text: str, actors: list[tuple[int, int, str, str]], body: int) -> list[re.Match[str]]:
+    """"<post> <organisation> <name>": "Chủ tịch UBND TPHCM Phan Văn Mãi", "Bộ trưởng Bộ Khoa học và Công nghệ
+    Huỳnh Thành Đạt"; the organisation is an actor named right after the post, the name right after it."""
+    found = []
+    for post in _POST_ALONE.finditer(text, body):
+        after = [a for a in actors if post.end() < a[0] <= post.end() + 2 and a[3] != str(FOAF.Person)]
+        if not after:
+            continue
+        org_end = max(a[1] for a in after)
+        name = _NAME_AFTER.match(text, org_end)
+        if name is not None:  # one match with the groups the people rule reads: post, rest (the organisation), name
+            whole = re.compile(rf"(?P<post>{_POST})(?P<rest>[^\n]*?)\s+(?P<name>{re.escape(name.group('name'))})")
+            match = whole.match(text, post.start(), name.end("name"))
+            if match is not None:
+                found.append(match)
+    return found
 
 
 def _people(article: ArticleText, tokens: list[_Token], mentions: list[Mention], actors: list[tuple[int, int, str, str]],
-            vocabulary: Vocabulary, body: int) -> list[Candidate]:
+            vocabulary: Vocabulary, places: tuple[str, ...], body: int) -> list[Candidate]:
     """A person and the post the article attests, with the organisation it names: an org:Membership."""
     text = article.text
     people = {m.iri: m for m in mentions if m.cls == str(FOAF.Person)}
     out: list[Candidate] = []
     seen: set[str] = set()
-    for pattern, rule in ((_PERSON_THEN_POST, "rule:person-post"), (_POST_THEN_PERSON, "rule:post-person")):
-        for match in pattern.finditer(text, body):
-            name = match.group("name")
-            if _ends_with_post_word(name) or len(name.split()) < 2:
-                continue
-            org = _organisation(actors, match.start("post"), match.end("rest") if rule == "rule:person-post" else match.start("name"))
-            if org is None:
-                continue
-            person = next((iri for iri, m in people.items() if fold(m.surface) == fold(name) or fold(m.label) == fold(name)), None)
-            person_node = URIRef(person) if person else ID[slug(name)]
-            key = f"person-post|{fold(name)}|{fold(match.group('post'))}|{org}"
-            if key in seen:
-                continue
-            seen.add(key)
-            start, end = match.start(), max(match.end("name"), match.end("post"), match.end("rest") if rule == "rule:person-post" else 0)
-            end = min(end, _org_end(actors, org, end))
-            ev, g = evidence(article.document, text, start, end)
-            membership = ID[f"membership-{local_name(str(person_node))}-{local_name(org)}"]
-            if person is None:
-                g.add((person_node, RDF.type, FOAF.Person))
-                g.add((person_node, FOAF.name, Literal(name)))
-                g.add((person_node, RDFS.label, Literal(name, lang="vi")))
-                g.add((person_node, RDFS.label, Literal(name, lang="en")))
-            g.add((person_node, PROV.wasDerivedFrom, ev))
-            g.add((membership, RDF.type, ORG.Membership))
-            g.add((membership, ORG.member, person_node))
-            g.add((membership, ORG.organization, URIRef(org)))
-            role = _concept(vocabulary.roles, match.group("post"))
-            if role is not None:
-                g.add((membership, ORG.role, URIRef(role.iri)))
-            if article.issued is not None:
-                g.add((membership, IG.attestedOn, Literal(article.issued.isoformat(), datatype=XSD.date)))
-            g.add((membership, PROV.wasDerivedFrom, ev))
-            post = re.sub(r"\s+", " ", match.group("post"))
-            out.append(Candidate(kind="person-post", key=key, rule=rule, confidence=0.8 if person else 0.65,
-                                 summary=f"{name}: {post} — {local_name(org)}" + ("" if role else " (chức vụ mới / new role)"),
-                                 node=membership, triples=g, span=(start, end), document=article.document))
+    found = [(m, "rule:person-post") for m in _PERSON_THEN_POST.finditer(text, body)]
+    found += [(m, "rule:post-person") for m in _posts_then_people(text, actors, body)]
+    for match, rule in found:
+        name_start, name = _person_name(text, match.start("name"), match.group("name"), actors, places)
+        if name is None or _ends_with_post_word(name):
+            continue
+        org = _organisation(actors, match.start("post"), match.end("rest") if rule == "rule:person-post" else match.start("name"))
+        if org is None:
+            continue
+        person = next((iri for iri, m in people.items() if fold(m.surface) == fold(name) or fold(m.label) == fold(name)), None)
+        person_node = URIRef(person) if person else ID[slug(name)]
+        key = f"person-post|{fold(name)}|{fold(match.group('post'))}|{org}"
+        if key in seen:
+            continue
+        seen.add(key)
+        start = min(match.start("post"), name_start) if rule == "rule:post-person" else match.start()
+        end = max(match.end("name"), match.end("post"), match.end("rest") if rule == "rule:person-post" else 0)
+        end = min(end, _org_end(actors, org, end))
+        ev, g = evidence(article.document, text, start, end)
+        membership = ID[f"membership-{local_name(str(person_node))}-{local_name(org)}"]
+        if person is None:
+            g.add((person_node, RDF.type, FOAF.Person))
+            g.add((person_node, FOAF.name, Literal(name)))
+            g.add((person_node, RDFS.label, Literal(name, lang="vi")))
+            g.add((person_node, RDFS.label, Literal(name, lang="en")))
+        g.add((person_node, PROV.wasDerivedFrom, ev))
+        g.add((membership, RDF.type, ORG.Membership))
+        g.add((membership, ORG.member, person_node))
+        g.add((membership, ORG.organization, URIRef(org)))
+        role = _concept(vocabulary.roles, match.group("post"))
+        if role is not None:
+            g.add((membership, ORG.role, URIRef(role.iri)))
+        if article.issued is not None:
+            g.add((membership, IG.attestedOn, Literal(article.issued.isoformat(), datatype=XSD.date)))
+        g.add((membership, PROV.wasDerivedFrom, ev))
+        post = re.sub(r"\s+", " ", match.group("post"))
+        out.append(Candidate(kind="person-post", key=key, rule=rule, confidence=0.8 if person else 0.65,
+                             summary=f"{name}: {post} — {local_name(org)}" + ("" if role else " (chức vụ mới / new role)"),
+                             node=membership, triples=g, span=(start, end), document=article.document))
     return out
+
+
+def _person_name(text: str, start: int, name: str, actors: list[tuple[int, int, str, str]],
+                 places: tuple[str, ...]) -> tuple[int, str | None]:
+    """A person's name as matched, less the words before it that are not part of one ("TPHCM Phan Văn Mãi"):
+    two to four syllables, each a capital and lower-case letters, none a place or another actor's name."""
+    words = list(re.finditer(r"\S+", name))
+    while words and not _syllable(words[0].group(0)) or (words and _taken(start + words[0].start(), actors, text, places)):
+        words = words[1:]
+    if not 2 <= len(words) <= 4 or not all(_syllable(w.group(0)) for w in words):
+        return start, None
+    first = start + words[0].start()
+    return first, text[first:start + words[-1].end()]
+
+
+def _syllable(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and word.isalpha()
+
+
+def _taken(position: int, actors: list[tuple[int, int, str, str]], text: str, places: tuple[str, ...]) -> bool:
+    """Whether a word at `position` belongs to an actor's name (not a person's) or to a known place's."""
+    return any(s <= position < e and cls != str(FOAF.Person) for s, e, _, cls in actors) or bool(_place_at(text, position, places))
 
 
 def _ends_with_post_word(name: str) -> bool:
@@ -795,6 +840,7 @@ _DOCUMENT = re.compile(
     r"(?<!\w)(?P<kind>Quyết định|Nghị quyết|Kế hoạch(?: hành động)?|Chỉ thị|Thông tư|Nghị định|Kết luận|Luật|Công văn)"
     r"(?:\s+số)?\s+(?P<number>\d+[\w/-]*[/-][A-ZĐ][\w/-]*)(?:\s+(?:ngày|ban hành ngày)\s+(?P<date>\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{4}))?")
 _NAMED = re.compile(r"“(?P<quoted>(?P<qkind>Chương trình|Đề án|Chiến lược|Kế hoạch|Hiệp định)[^”]{5,200})”"
+                    r"|(?<!\w)(?P<akind>Chương trình|Đề án|Chiến lược|Hiệp định)\s+(?P<abbreviated>[^()\n.;:]{3,120}?\s*\([A-Z][A-Za-z0-9-]{1,11}\))"
                     r"|(?<!\w)(?P<kind>Chương trình|Đề án|Chiến lược|Kế hoạch|Hiệp định)\s+(?P<name>“[^”]{5,160}”|"
                     r"(?:[A-ZĐ][\w-]*\s?){2,12}(?:\([A-Z-]{2,12}\))?)")
 _DOCUMENT_CLASS = {"Quyết định": "Decision", "Nghị quyết": "Resolution", "Chỉ thị": "Directive", "Thông tư": "Circular",
@@ -802,7 +848,7 @@ _DOCUMENT_CLASS = {"Quyết định": "Decision", "Nghị quyết": "Resolution"
                    "Kế hoạch": "Plan", "Kế hoạch hành động": "Plan"}
 
 
-def _documents(article: ArticleText, body: int) -> list[Candidate]:
+def _documents(article: ArticleText, body: int, known: list[tuple[int, int]]) -> list[Candidate]:
     """Decisions, resolutions and plans named by their number ("Quyết định số 575/QĐ-UBND ngày 23/02/2021"),
     and programmes, schemes, strategies and trade agreements named in passing."""
     text = article.text
@@ -827,12 +873,13 @@ def _documents(article: ArticleText, body: int) -> list[Candidate]:
                              summary=f"{match.group(0)}", node=node, triples=g, span=match.span(), document=article.document))
     for match in _NAMED.finditer(text, body):
         name = (match.group("quoted") or match.group(0)).strip()
-        kind = match.group("qkind") or match.group("kind")
+        kind = match.group("qkind") or match.group("akind") or match.group("kind")
         cls = {"Chương trình": IG.Programme, "Đề án": IG.Scheme, "Chiến lược": IG.Programme, "Kế hoạch": IG.Programme,
                "Hiệp định": IG.TradeAgreement}[kind]
         node = ID[slug(name)]
-        if str(node) in seen or any(c.span[0] <= match.start() < c.span[1] for c in out):
-            continue
+        if str(node) in seen or any(c.span[0] <= match.start() < c.span[1] for c in out) \
+                or any(s < match.end() and match.start() < e for s, e in known):
+            continue  # already proposed, or a programme or agreement the graph knows
         seen.add(str(node))
         at = match.start("quoted") if match.group("quoted") else match.start()
         ev, g = evidence(article.document, text, at, at + len(name))

@@ -41,7 +41,7 @@ _IG = "https://w3id.org/innograph/ontology#"
 _SCHEMA = "https://schema.org/"
 
 _NAMES = """# Which actors (organisations, units, collaborations, localities, regions, zones, countries, places, people,
-# programmes, schemes) does the graph know, by which names, of which class, tied to which places, evidenced by
+# programmes, schemes, trade agreements, policy documents) does the graph know, by which names, of which class, tied to which places, evidenced by
 # which sources; and which post and unit terms ("Bộ trưởng", "đô la Mỹ") hold an actor's name inside them.
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -57,7 +57,8 @@ SELECT ?kind ?subject ?cls ?prop ?value WHERE {
   {
     { SELECT DISTINCT ?subject ?cls WHERE {
         VALUES ?top { org:FormalOrganization org:OrganizationalUnit org:OrganizationalCollaboration ig:Locality
-                      ig:Region ig:Zone schema:Country schema:Place foaf:Person ig:Programme ig:Scheme }
+                      ig:Region ig:Zone schema:Country schema:Place foaf:Person ig:Programme ig:Scheme
+                      ig:TradeAgreement ig:PolicyDocument }
         ?cls rdfs:subClassOf* ?top .
         ?subject a ?cls .
     } }

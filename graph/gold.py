@@ -85,7 +85,7 @@ SELECT ?node ?name WHERE {
   ?node ?p ?name .
 }
 """
-_DATE_PROPERTIES = {str(SCHEMA.startDate), "http://purl.org/dc/terms/date", str(IG.periodStart), str(IG.periodEnd),
+_DATE_PROPERTIES = {str(SCHEMA.startDate), "http://purl.org/dc/terms/date", "http://purl.org/dc/terms/issued", str(IG.periodStart), str(IG.periodEnd),
                     str(IG.deadline), "http://purl.org/linked-data/sdmx/2009/dimension#refPeriod", str(IG.comparedWith)}
 
 
@@ -204,8 +204,8 @@ def score(candidates: list[Candidate], gold: Gold, gazetteer: Gazetteer) -> dict
     }
 
 
-# People are scored with their posts, programmes and schemes as documents: neither is a new actor.
-_NOT_NEW_ACTORS = {str(FOAF.Person), str(IG.Programme), str(IG.Scheme)}
+# People are scored with their posts; programmes, schemes, agreements and decisions are documents, not new actors.
+_NOT_NEW_ACTORS = {str(FOAF.Person), str(IG.Programme), str(IG.Scheme), str(IG.TradeAgreement), str(IG.PolicyDocument)}
 
 
 def _sets(kind: str, found: set, gold: set) -> Score:  # type: ignore[type-arg]

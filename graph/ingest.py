@@ -73,7 +73,7 @@ class Extractor:
 
         Raises InputError listing the registered articles when none has that name.
         """
-        number = name.removeprefix("igr:").removeprefix("doc-")[:3]
+        number = name.removeprefix("igr:").removeprefix("doc-").split("_", 1)[0]
         found = list(run(self.store, _DOCUMENTS))
         for row in found:
             document, file = row["doc"].value, row["file"].value
@@ -116,7 +116,7 @@ SELECT ?doc ?file ?issued WHERE {
 
 def draft_path(settings: Settings, identifier: str) -> Path:
     """The review draft of an article, named as its data file is: review/<NNN>_<slug>.trig."""
-    number = identifier[:3]
+    number = identifier.split("_", 1)[0]
     data_files = sorted(settings.data_dir.glob(f"{number}_*.ttl"))
     stem = data_files[0].stem if data_files else Path(identifier).stem
     return settings.review_dir / f"{stem}.trig"

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from graph.errors import InputError
 from graph.namespaces import ID
-from graph.rdfio import check_safe, discover
+from graph.rdfio import RdfFile, check_safe, discover
 from graph.settings import Settings
 from graph.text import fold
 
@@ -51,8 +51,8 @@ _DCTERMS = "http://purl.org/dc/terms/"
 _SHA256 = "https://w3id.org/innograph/ontology#sha256"
 _LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
            "http://www.w3.org/2004/02/skos/core#altLabel", "http://www.w3.org/2004/02/skos/core#hiddenLabel"}
-_NUMBERED = re.compile(r"^(\d{3})_")
-_DOC_IRI = re.compile(re.escape(str(ID)) + r"doc-(\d{3})$")
+_NUMBERED = re.compile(r"^(\d{3,})_")
+_DOC_IRI = re.compile(re.escape(str(ID)) + r"doc-(\d{3,})$")
 _MAX_TITLE = 300  # a longer "first line" is a paragraph, not a title
 _HEAD_LINES = 6   # a dateline is looked for among this many non-empty lines after the header
 
@@ -476,14 +476,7 @@ def _read_registry(settings: Settings) -> _Registry:
     identifiers: dict[str, str] = {}
     shas: dict[str, tuple[str, Path]] = {}
     for file in files:
-        data = file.path.read_bytes()
-        check_safe(file, data)
-        try:
-            statements = list(ox.parse(data, format=file.oxigraph_format))
-        except SyntaxError as e:
-            raise InputError(f"{file.label}: does not parse as {file.oxigraph_format}: {e}; "
-                             "fix it before adding sources") from e
-        for t in statements:
+        for t in _statements(file):
             subject, predicate, obj = t.subject, t.predicate.value, t.object
             if not isinstance(subject, ox.NamedNode):
                 continue
@@ -512,6 +505,31 @@ def _read_registry(settings: Settings) -> _Registry:
         if numbered:
             registry.numbers.add(int(numbered.group(1)))
     return registry
+
+
+_PARSED: dict[Path, tuple[tuple[int, int], list[ox.Triple | ox.Quad]]] = {}
+
+
+def _statements(file: RdfFile) -> list[ox.Triple | ox.Quad]:
+    """A data file's statements, parsed once while the file stays as it was (its size and time of change):
+    a batch of articles reads graph/data again for each one, and it grows with every article added.
+
+    Raises InputError for a file that does not parse.
+    """
+    status = file.path.stat()
+    stamp = (status.st_mtime_ns, status.st_size)
+    cached = _PARSED.get(file.path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    data = file.path.read_bytes()
+    check_safe(file, data)
+    try:
+        statements = list(ox.parse(data, format=file.oxigraph_format))
+    except SyntaxError as e:
+        raise InputError(f"{file.label}: does not parse as {file.oxigraph_format}: {e}; "
+                         "fix it before adding sources") from e
+    _PARSED[file.path] = (stamp, statements)
+    return statements
 
 
 def registered_documents(settings: Settings) -> dict[str, RegisteredDocument]:
@@ -682,7 +700,7 @@ def _resolve_publisher(path: Path, name: str, registry: _Registry) -> str | None
 def _number(settings: Settings, registry: _Registry, article: Article) -> tuple[int, bool]:
     """The article's number, and whether its text is already stored under it (an unfinished earlier run).
 
-    Raises SourceRefused when every 3-digit number is taken.
+    Numbers have three digits at least: 000 to 999, then 1000 and on.
     """
     used = set(registry.numbers)
     orphan: int | None = None
@@ -702,10 +720,7 @@ def _number(settings: Settings, registry: _Registry, article: Article) -> tuple[
                 used.add(number)
     if orphan is not None and orphan not in used:
         return orphan, True
-    number = max(used, default=-1) + 1
-    if number > 999:
-        raise SourceRefused(article.path, "every number from 000 to 999 is taken; the file names have three digits")
-    return number, False
+    return max(used, default=-1) + 1, False
 
 
 def _slug(text: str, *, sep: str = "_", limit: int = 40) -> str:

@@ -140,7 +140,11 @@ def speed(settings: Settings, store: ox.Store, vocabulary: Vocabulary, batch: in
     """Seconds for one article's candidates, and for a batch registered and proposed for review."""
     gazetteer = Gazetteer.from_store(store)
     texts = [p.read_text(encoding="utf-8") for p in sorted(settings.seeds_dir.glob("*.txt"))]
-    longest = max(texts, key=len)
+    longest = texts[0]
+    for more in texts[1:]:  # an article of at least 5,000 characters: the seeds are 3,600 to 5,300 long
+        if len(longest) >= 5000:
+            break
+        longest += "\n\n" + more
     started = time.perf_counter()
     extract(ArticleText(document=ID["doc-bench"], text=longest), gazetteer=gazetteer, vocabulary=vocabulary)
     first = time.perf_counter() - started
