@@ -90,7 +90,7 @@ FACTS_PER_DOCUMENT: dict[str, dict[str, int]] = {
            "org:Membership": 1, "ig:Agreement": 1},
     F002: {"ig:Pillar": 6, "qb:Observation": 4, "ig:Programme": 3, "ig:SectorFocus": 3, "ig:Goal": 2, "ig:Scheme": 1},
     F003: {"ig:Participation": 8, "org:Membership": 4, "qb:Observation": 3, "ig:Recommendation": 3, "schema:Event": 2,
-           "ig:Goal": 1, "ig:Programme": 1, "ig:SectorFocus": 1},
+           "ig:Goal": 1, "ig:Programme": 1, "ig:SectorFocus": 1, "ig:TradeAgreement": 1},
     F004: {"ig:Participation": 5, "qb:Observation": 4, "ig:Proposal": 4, "org:Post": 3, "ig:Goal": 3, "ig:Request": 2,
            "org:Membership": 1, "schema:Event": 1, "ig:Commitment": 1, "ig:SectorFocus": 1},
 }
