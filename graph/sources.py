@@ -324,13 +324,17 @@ _ZONE = re.compile(r"\(?\s*(?:gmt|utc)\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?\s
 _SEP = re.compile(r"\s*[|,–—-]?\s*")
 
 
+_DATE_LABEL = re.compile(r"^(?:Ngày|Ngày đăng|Đăng ngày|Cập nhật|Thời gian|Published|Updated)\s*:\s*", re.IGNORECASE)
+
+
 def parse_issued(text: str) -> date | None:
     """The date (a datetime when a time is given) that `text` writes, or None when it is not one.
 
     Reads ISO 8601 (2024-12-28, 2024-12-28T09:52:00+07:00) and datelines: "December 28, 2024 | 09:52 GMT+7",
-    "28/12/2024 09:52", "Thứ bảy, 28/12/2024, 09:52 (GMT+7)". A time without a zone stays without one.
+    "28/12/2024 09:52", "Thứ bảy, 28/12/2024, 09:52 (GMT+7)", with a label before it as pages print one
+    ("Ngày: 15-07-2025", "Cập nhật: …"). A time without a zone stays without one.
     """
-    text = text.strip()
+    text = _DATE_LABEL.sub("", text.strip())
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             return date.fromisoformat(text)

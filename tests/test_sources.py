@@ -370,3 +370,8 @@ def test_registered_articles_and_graph_data_validate_with_no_violations(workspac
     report = validate(workspace)
     assert [str(v) for v in report.violations] == []
     assert report.sources == 8
+
+
+def test_a_date_line_with_the_label_a_page_prints_is_read() -> None:
+    assert parse_issued("Ngày: 15-07-2025") == date(2025, 7, 15)
+    assert parse_issued("Cập nhật: 28/12/2024 09:52") == datetime(2024, 12, 28, 9, 52)
