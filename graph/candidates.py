@@ -143,9 +143,13 @@ def renew(previous: list[Candidate], fresh: list[Candidate]) -> list[Candidate]:
     """A draft after the extractor ran again: every decision kept, and only what is new proposed.
 
     A candidate already accepted or rejected keeps its state and its triples (a curator's correction
-    included); a pending one is replaced by what the extractor proposes now.
+    included), and nothing about the node it decided is proposed again; a pending one is replaced by what
+    the extractor proposes now.
     """
     decided = {c.key: c for c in previous if c.state != "pending"}
+    # an actor (or person) accepted as new is not then proposed as a known one
+    nodes = {s for c in decided.values() for s in c.triples.subjects(RDF.type, None)
+             if (s, RDF.type, OA.SpecificResource) not in c.triples} | {c.node for c in decided.values()}
     kept = list(decided.values())
-    kept += [c for c in fresh if c.key not in decided]
+    kept += [c for c in fresh if c.key not in decided and c.node not in nodes]
     return sorted(kept, key=lambda c: (c.span, c.kind, c.key))

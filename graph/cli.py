@@ -544,11 +544,9 @@ def review_article(
             except review.WriteRefused as e:
                 typer.echo(f"error: {e}", err=True)
                 raise typer.Exit(1)
-            if result.activity is None:
-                typer.echo(f"nothing new to write: {result.already} accepted fact(s) already in {result.path}")
-            else:
-                typer.echo(f"wrote {len(result.written)} accepted fact(s) ({result.triples_added} triples) to {result.path} "
-                           f"as {review.curie(result.activity)} by {review.curie(result.curator or '')}")
+            for note in result.notes:
+                typer.echo(f"note: {note}", err=True)
+            typer.echo(str(result))
             return
         raise typer.Exit(review.review_in_terminal(settings, found, curator=name))
     except InnographError as e:

@@ -642,15 +642,16 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
     text = article.text
     out: list[Candidate] = []
     previous: tuple[Figure, URIRef] | None = None
+    previous_subject: tuple[tuple[int, str, str], int] | None = None
     for figure in read_figures(text[body:]):
         figure = _shifted(figure, body)
         clause = clause_start(text, figure.start)
         while clause < figure.start and text[clause].isspace():
             clause += 1
         node = ID[f"obs-{article.key}-{figure.start}-{figure.end}"]
-        figure_end = figure.end
+        figure_end = figure.reads_to  # "30" of "30%-40%" is read as a percentage only with "%-40%"
         g = Graph()
-        start = clause
+        start = min(clause, figure.cue[0]) if figure.cue else clause  # a cue in the sentence before ("Dự kiến, …")
         g.add((node, RDF.type, QB.Observation))
         g.add((node, SDMX_MEASURE.obsValue, Literal(format(figure.value.normalize(), "f"), datatype=XSD.decimal)))
         g.add((node, SDMX_ATTRIBUTE.unitMeasure, CONCEPT[f"unit/{figure.unit}"]))
@@ -683,10 +684,14 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
         if indicator is not None:
             g.add((node, IG.indicator, CONCEPT[f"indicator/{indicator}"] if "/" not in indicator else URIRef(indicator)))
         subject = _subject(actors, sentence, figure.start)
+        if subject is None and previous_subject is not None and figure.start - previous_subject[1] < 400:
+            subject = previous_subject[0]  # "Trong đó, chi phí …": the actor of the figures just before
         if subject is not None:
+            previous_subject = (subject, figure.end)
             s_start, iri, cls = subject
             g.add((node, SDMX_DIMENSION.refArea if cls in _PLACE_CLASSES else IG.subject, URIRef(iri)))
-            start = min(start, s_start)
+            if s_start >= sentence:
+                start = min(start, s_start)
         ev, evg = evidence(article.document, text, start, figure_end)
         g += evg
         g.add((node, PROV.wasDerivedFrom, ev))
@@ -694,7 +699,7 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
             previous = (figure, node)
         label = next((c.label for c in vocabulary.indicators if indicator and c.iri.endswith("/" + indicator)), "chỉ tiêu chưa rõ")
         qualifier = f", {figure.qualifier}" if figure.qualifier else ""
-        out.append(Candidate(kind="figure", key=f"figure|{figure.start}|{figure.end}|{figure.value.normalize()}|{figure.unit}",
+        out.append(Candidate(kind="figure", key=f"figure|{figure.start}|{figure.end}|{figure.value.normalize():f}|{figure.unit}",
                              rule="rule:figure", confidence=0.85 if indicator else 0.6,
                              summary=f"{figure.surface} = {figure.value.normalize():f} {figure.unit}, {figure.status}{qualifier} — {label}",
                              node=node, triples=g, span=(start, figure_end), document=article.document))
@@ -706,7 +711,7 @@ _COMPARED = re.compile(r"\s*so\s+với\s+cùng\s+kỳ(?:\s+năm\s+(?P<year>(?:19
 
 
 def _shifted(figure: Figure, by: int) -> Figure:
-    return replace(figure, start=figure.start + by, end=figure.end + by,
+    return replace(figure, start=figure.start + by, end=figure.end + by, reads_to=figure.reads_to + by,
                    cue=(figure.cue[0] + by, figure.cue[1] + by) if figure.cue else None)
 
 
@@ -802,8 +807,32 @@ def _events(article: ArticleText, spans: list[tuple[int, int]], actors: list[tup
         span = (s, e)
         out.append(Candidate(kind="event", key=f"event|{s + noun.start()}|{shown}", rule="rule:event-date", confidence=0.7,
                              summary=f"{label} — {shown}", node=node, triples=g, span=span, document=article.document))
+        out += _participations(article, node, label, (s, e), ev, actors)
         if year is None and article.issued is not None:
             out.append(_year_inference(article, node, day, (s + day.start, s + day.end)))
+    return out
+
+
+_PARTICIPANT_CLASSES = {str(ORG.FormalOrganization), str(ORG.OrganizationalUnit), str(ORG.OrganizationalCollaboration),
+                        str(IG.Locality), str(SCHEMA.Country), str(IG.Zone)}
+
+
+def _participations(article: ArticleText, event: URIRef, label: str, span: tuple[int, int], ev: URIRef,
+                    actors: list[tuple[int, int, str, str]]) -> list[Candidate]:
+    """Each organisation, locality or country the event's sentence names takes part in it (a curator may
+    make the role more precise: host, organiser, speaker, delegate)."""
+    out = []
+    for iri in dict.fromkeys(a[2] for a in actors if span[0] <= a[0] < span[1] and a[3] in _PARTICIPANT_CLASSES):
+        node = ID[f"participation-{local_name(iri)}-{local_name(str(event))}"]
+        _, g = evidence(article.document, article.text, *span)
+        g.add((node, RDF.type, IG.Participation))
+        g.add((node, IG.event, event))
+        g.add((node, IG.participant, URIRef(iri)))
+        g.add((node, IG.participationRole, CONCEPT["event-role/participant"]))
+        g.add((node, PROV.wasDerivedFrom, ev))
+        out.append(Candidate(kind="event", key=f"participation|{local_name(str(event))}|{iri}", rule="rule:event-participant",
+                             confidence=0.6, summary=f"{local_name(iri)} tham gia / takes part in: {label}", node=node,
+                             triples=g, span=span, document=article.document))
     return out
 
 
@@ -903,7 +932,8 @@ _RELATIONS = (
     (re.compile(r"(?<!\w)kiến nghị(?!\w)", re.IGNORECASE), IG.Recommendation, "recommended"),
     (re.compile(r"(?<!\w)đề nghị(?!\w)", re.IGNORECASE), IG.Request, "requested"),
     (re.compile(r"(?<!\w)cam kết(?!\w)", re.IGNORECASE), IG.Commitment, "committed"),
-    (re.compile(r"(?<!\w)(?:hợp tác với|phối hợp với|phối hợp cùng|liên kết với)(?!\w)", re.IGNORECASE), IG.Cooperation, "ongoing"),
+    (re.compile(r"(?<!\w)(?:hợp tác với|phối hợp với|phối hợp cùng|liên kết với|tăng cường hợp tác|hợp tác giữa|thúc đẩy hợp tác)(?!\w)",
+                re.IGNORECASE), IG.Cooperation, "ongoing"),
 )
 
 

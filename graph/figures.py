@@ -69,7 +69,9 @@ class Figure:
     """A number as an article states it: its span, its value in base units and what qualifies it.
 
     `status` is read from the nearest cue before the figure in its clause (`cue`, a span, or None);
-    `growth` is +1 or -1 for a rate of change ("tăng 18,3%", "giảm 2%"), whose value is signed.
+    `growth` is +1 or -1 for a rate of change ("tăng 18,3%", "giảm 2%"), whose value is signed; `reads_to`
+    is where the text that gives its unit ends: the figure's own end, or, for the first end of a range
+    ("30" of "30%-40%"), the second's.
     """
 
     start: int
@@ -81,6 +83,11 @@ class Figure:
     qualifier: str | None = None
     growth: int = 0
     cue: tuple[int, int] | None = None
+    reads_to: int = 0
+
+    def __post_init__(self) -> None:
+        if self.reads_to < self.end:
+            object.__setattr__(self, "reads_to", self.end)
 
 
 def number_value(token: str) -> Decimal:
@@ -140,7 +147,8 @@ def _figure(text: str, start: int, token_end: int, token: str, *, word: bool, un
         # the second end's scale, currency and sign hold for the first: "30%-40%", "10-15 tỷ USD", "tăng 3-5%"
         ratio = second.value / number_value(second_token.group(0))
         return Figure(start=start, end=token_end, surface=text[start:token_end], value=number_value(token) * ratio,
-                      unit=second.unit, status=status, qualifier=qualifier, growth=second.growth, cue=cue)
+                      unit=second.unit, status=status, qualifier=qualifier, growth=second.growth, cue=cue,
+                      reads_to=second.end)
     value, end, unit = number_value(token), token_end, "count"
     scale = _SCALE.match(text, end)
     if scale:
