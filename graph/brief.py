@@ -184,17 +184,23 @@ def _number(value: Decimal, lang: str) -> str:
     return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
 
 
+_CURRENCIES = {"usd": ("USD", "USD"), "vnd": ("đồng", "VND")}  # how a reader writes each currency, vi and en
+
+
 def value_text(value: str, unit: str, lang: str, *, unit_label: str = "", qualifier_label: str = "") -> str:
-    """A figure as a reader writes it: 20050000000 USD -> "20,05 tỷ USD" / "20.05 billion USD"; a unit
-    with no form of its own here is written by its label, a qualifier ("ít nhất") goes before."""
+    """A figure as a reader writes it: 20050000000 USD -> "20,05 tỷ USD" / "20.05 billion USD", 4200000000000
+    đồng -> "4.200 tỷ đồng" / "4,200 billion VND"; a unit with no form of its own here is written by its label,
+    a qualifier ("ít nhất") goes before."""
     amount, unit_name = Decimal(value), local_name(unit)
-    if unit_name == "usd":
+    if unit_name in _CURRENCIES:
+        vi_unit, en_unit = _CURRENCIES[unit_name]
+        currency = vi_unit if lang == "vi" else en_unit
         for size, vi, en in ((Decimal(10) ** 9, "tỷ", "billion"), (Decimal(10) ** 6, "triệu", "million")):
             if abs(amount) >= size:
-                text = f"{_number(amount / size, lang)} {vi if lang == 'vi' else en} USD"
+                text = f"{_number(amount / size, lang)} {vi if lang == 'vi' else en} {currency}"
                 break
         else:
-            text = f"{_number(amount, lang)} USD"
+            text = f"{_number(amount, lang)} {currency}"
     elif unit_name == "percent":
         text = f"{_number(amount, lang)}%"
     elif unit_name == "ordinal-rank":

@@ -14,6 +14,7 @@ from rdflib import namespace as rdfns
 from typer.testing import CliRunner
 
 import graph.sources as sources
+from conftest import ignore_ingested
 from graph.build import validate
 from graph.candidates import read_draft
 from graph.cli import app
@@ -45,9 +46,9 @@ DATELINE = (
 
 @pytest.fixture()
 def workspace(tmp_path: Path) -> Settings:
-    """A copy of graph/data, an empty sources folder to be, and the real seeds folder."""
+    """A copy of graph/data with the five curated articles, an empty sources folder to be, and the real seeds folder."""
     data = tmp_path / "data"
-    shutil.copytree(PROJECT_ROOT / "graph" / "data", data)
+    shutil.copytree(PROJECT_ROOT / "graph" / "data", data, ignore=ignore_ingested)
     return Settings(data_dir=data, sources_dir=tmp_path / "sources", seeds_dir=SEEDS, review_dir=tmp_path / "review")
 
 
