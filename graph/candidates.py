@@ -7,8 +7,6 @@ accepted candidates stay in the draft: the extractor, run again, proposes neithe
 """
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from graph.errors import InputError
 from graph.namespaces import ID, IG, OA, PREFIXES
+from graph.rdfio import replace_file
 
 __all__ = ["Candidate", "KINDS", "STATES", "evidence", "candidate_iri", "read_draft", "write_draft", "renew"]
 
@@ -73,7 +72,7 @@ def evidence(document: URIRef, text: str, start: int, end: int) -> tuple[URIRef,
 
 
 def write_draft(path: Path, candidates: list[Candidate]) -> None:
-    """Write a draft whole: a temporary file beside it, then a rename, so a crash leaves the old one."""
+    """Write a draft whole: a crash at any moment leaves the old draft or the new one."""
     dataset = Dataset()
     for prefix, iri in PREFIXES.items():
         dataset.bind(prefix, iri, override=True, replace=True)
@@ -92,18 +91,8 @@ def write_draft(path: Path, candidates: list[Candidate]) -> None:
         named = dataset.graph(c.iri)
         for triple in c.triples:
             named.add(triple)
-    data = dataset.serialize(format="trig").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(path, dataset.serialize(format="trig").encode("utf-8"))
 
 
 def read_draft(path: Path) -> list[Candidate]:

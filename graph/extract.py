@@ -19,14 +19,14 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
 
 from graph.candidates import Candidate, evidence
 from graph.dates import DateMention, read_dates
-from graph.figures import Figure, clause_start, read_figures
+from graph.figures import Figure, read_figures
 from graph.gazetteer import Gazetteer, Mention
 from graph.namespaces import (CONCEPT, ID, IG, OA, ORG, PROV, QB, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
                               TIME, local_name)
 from graph.query import run
-from graph.text import fold
+from graph.text import clause_start, fold, sentence_start, sentences
 
-__all__ = ["ArticleText", "Vocabulary", "extract", "sentences", "slug"]
+__all__ = ["ArticleText", "Vocabulary", "extract", "slug"]
 
 DCTERMS = URIRef("http://purl.org/dc/terms/")
 _DOCUMENT_CLASSES = {str(IG.Programme), str(IG.Scheme), str(IG.TradeAgreement), str(IG.PolicyDocument)}
@@ -108,27 +108,6 @@ def slug(text: str, *, limit: int = 60) -> str:
             break
         out = f"{out}-{word}" if out else word
     return out or "x"
-
-
-_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|(?<![^\W\d_])\.(?=[A-ZĐ])|\n")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """The spans of the text's sentences, without their leading white space; a line is a sentence at most."""
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
 
 
 def extract(article: ArticleText, *, gazetteer: Gazetteer, vocabulary: Vocabulary) -> list[Candidate]:
@@ -658,7 +637,7 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
         g.add((node, SDMX_ATTRIBUTE.obsStatus, CONCEPT[f"obs-status/{figure.status}"]))
         if figure.qualifier:
             g.add((node, IG.valueQualifier, CONCEPT[f"qualifier/{figure.qualifier}"]))
-        sentence = _sentence_start(text, figure.start)
+        sentence = sentence_start(text, figure.start)
         dates = [d for d in read_dates(text[sentence:figure.end + 40]) if d.kind != "date" or d.day is None]
         dates = [_shift_date(d, sentence) for d in dates]
         period = _period(dates, figure)
@@ -717,15 +696,6 @@ def _shifted(figure: Figure, by: int) -> Figure:
 
 def _shift_date(mention: DateMention, by: int) -> DateMention:
     return replace(mention, start=mention.start + by, end=mention.end + by)
-
-
-def _sentence_start(text: str, position: int) -> int:
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, position):
-        start = match.end()
-    while start < position and text[start].isspace():
-        start += 1
-    return start
 
 
 def _period(dates: list[DateMention], figure: Figure) -> tuple[DateMention, URIRef, Literal] | None:

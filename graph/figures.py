@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-__all__ = ["Figure", "read_figures", "number_value", "UNITS", "QUALIFIERS", "STATUSES", "clause_start", "sentence_start"]
+from graph.text import clause_start, sentence_start
+
+__all__ = ["Figure", "read_figures", "number_value", "UNITS", "QUALIFIERS", "STATUSES"]
 
 # The keys are the local names of the concepts of ontology/schemes/unit.ttl, qualifier.ttl, obs-status.ttl.
 UNITS = ("count", "ordinal-rank", "percent", "usd", "usd-per-capita", "vnd")
@@ -59,8 +61,6 @@ _NAMED_NUMBER = re.compile(r"(?<=[^\s.!?:;])\s+(?:[A-ZĐ][^\W\d_]*\s+)?(?:[A-ZĐ
 _RANK = re.compile(r"(?<!\w)(?:(?P<edition>lần)\s+)?(?:thứ|hạng)\s+$")
 _GROWTH_WORD = re.compile(rf"(?<!\w)(?P<g>{_alternation(tuple(g for g, _ in _GROWTH))})\s+(?:\w+\s+){{0,2}}$")
 _CUE = re.compile(rf"(?<!\w)(?:{_alternation(tuple(c for c, _ in _STATUS_CUES))})(?!\w)", re.IGNORECASE)
-# "TP.HCM" and "4.0" hold a dot inside a name; "40%.Thế giới" ends a sentence with no space.
-_CLAUSE_END = re.compile(r"[.!?;](?=\s|$)|(?<![^\W\d_])\.(?=[A-ZĐ])|\n")
 _PER_CAPITA = re.compile(r"(?<!\w)(?:bình\s+quân\s+)?đầu\s+người(?!\w)", re.IGNORECASE)
 
 
@@ -95,14 +95,6 @@ def number_value(token: str) -> Decimal:
     if token.lower() in _WORD_NUMBERS:
         return Decimal(_WORD_NUMBERS[token.lower()])
     return Decimal(token.replace(".", "").replace(",", "."))
-
-
-def clause_start(text: str, position: int) -> int:
-    """Where the clause holding `position` starts: after the last sentence end, semicolon or line end."""
-    start = 0
-    for match in _CLAUSE_END.finditer(text, 0, position):
-        start = match.end()
-    return start
 
 
 def read_figures(text: str) -> list[Figure]:
@@ -210,7 +202,6 @@ def _status(text: str, position: int) -> tuple[str, tuple[int, int] | None]:
 _STRONG = ("estimated", "target")
 _WEAK_CUES = ("sẽ", "đến năm", "tới năm", "trước mắt", "hướng tới", "hướng đến")
 _OF_WHICH = re.compile(r"(?:Trong\s+đó|Cụ\s+thể|Bao\s+gồm)\s*,?", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|(?<![^\W\d_])\.(?=[A-ZĐ])|\n")
 
 
 def _cue_status(cue: re.Match[str]) -> str:
@@ -221,12 +212,3 @@ def _strong(cue: re.Match[str]) -> bool:
     """A cue that still holds in the clauses after its own: an estimate or a plan, not a bare "sẽ"."""
     return re.sub(r"\s+", " ", cue.group(0).lower()) not in _WEAK_CUES
 
-
-def sentence_start(text: str, position: int) -> int:
-    """Where the sentence holding `position` starts, after its leading white space."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, position):
-        start = match.end()
-    while start < position and text[start].isspace():
-        start += 1
-    return start

@@ -1,9 +1,19 @@
-"""Finding and reading RDF input files, refusing what is unsafe before any parser sees it."""
+"""Finding and reading RDF input files, refusing what is unsafe before any parser sees it; writing one whole."""
 
 import json
+import os
 import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: files are not locked between processes
+    fcntl = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -131,3 +141,56 @@ def parse_dataset(files: list[RdfFile]) -> Dataset:
         except Exception as e:  # rdflib's parsers raise many unrelated types for bad syntax
             raise InputError(f"{file.label}: does not parse as {file.rdflib_format}: {e}") from e
     return dataset
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a file whole: a temporary file beside it, synced, renamed over it (its mode kept), the folder synced.
+
+    A crash at any moment leaves the old file or the new one, never a part of either.
+    """
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename or a new name in a folder durable (where the filesystem syncs folders)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # not every filesystem syncs a folder
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an advisory lock on a folder while its files are read, changed and written, so that two processes
+    (two registrations, two review sessions) do not take the same number or undo each other's change."""
+    if fcntl is None or not folder.is_dir():
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

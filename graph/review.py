@@ -25,12 +25,10 @@ import hashlib
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -45,21 +43,17 @@ from rdflib.term import Node
 from graph.candidates import Candidate, read_draft, write_draft
 from graph.errors import InnographError, InputError, Violation
 from graph.namespaces import ID, IG, OA, ORG, PREFIXES, PROV, QB, SCHEMA, SDMX_DIMENSION, SDMX_MEASURE, local_name
+from graph.rdfio import folder_lock, replace_file
 from graph.settings import Settings
 from graph.text import fold
 from graph.validate import Report
-
-try:
-    import fcntl
-except ImportError:  # not on POSIX: decisions and writes are not serialised between processes
-    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "ReviewError", "WriteRefused", "Article", "ReviewStatus", "WriteResult", "KnownActor", "Suggestion",
     "ArticleContext", "ACTIONS",
     "drafts", "find_article", "read_candidates", "find_candidate",
     "accept", "reject", "correct", "link", "merge", "decide",
-    "write_accepted", "status", "is_written", "read_data", "serialise", "default_curator", "replace_file",
+    "write_accepted", "status", "is_written", "read_data", "serialise", "default_curator",
     "article_context", "known_actors", "suggest", "search_actors", "resolve_actor",
     "named_by", "node_labels", "node_descriptions", "node_class", "node_value", "node_date", "concept_of", "evidence_quote", "curie",
     "review_in_terminal",
@@ -546,7 +540,7 @@ def decide(article: Article, action: str, key: str | int, *, label_vi: str | Non
     """
     if action not in ACTIONS:
         raise ReviewError(f"{action!r} is not a decision: {', '.join(ACTIONS)}")
-    with _locked(article.draft.parent):
+    with folder_lock(article.draft.parent):
         before = read_candidates(article)
         if action == "correct":
             after = correct(before, key, label_vi=label_vi, label_en=label_en, cls=cls, value=value, date=date,
@@ -739,7 +733,7 @@ def write_accepted(settings: Settings, article: Article, *, curator: str, now: d
         raise ReviewError("who is the curator? give --curator NAME or set INNOGRAPH_CURATOR")
     if not settings.data_dir.is_dir():
         raise ReviewError(f"{settings.data_dir}: no such folder; set data_dir (INNOGRAPH_DATA_DIR)")
-    with _locked(settings.data_dir):
+    with folder_lock(settings.data_dir):
         candidates = read_candidates(article)
         original = article.data_file.read_bytes() if article.data_file.is_file() else None
         current = read_data(article.data_file)
@@ -858,54 +852,6 @@ def _validate_with(settings: Settings, data_file: Path, data: bytes) -> Report:
         target = copy / data_file.relative_to(settings.data_dir)
         target.write_bytes(data)
         return validate(settings.model_copy(update={"data_dir": copy}))
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write a file whole: a temporary file beside it, synced, renamed over it (its mode kept), the folder synced.
-
-    A crash at any moment leaves the old file or the new one, never a part of either.
-    """
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    try:
-        fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # not every filesystem syncs a folder
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an advisory lock on a folder, as `innograph ingest add` does on the data folder, so that two
-    processes do not read, change and write the same file at once."""
-    if fcntl is None or not folder.is_dir():
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------------

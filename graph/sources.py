@@ -20,8 +20,7 @@ import secrets
 import shlex
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -32,14 +31,9 @@ import pyoxigraph as ox
 
 from graph.errors import InputError
 from graph.namespaces import ID
-from graph.rdfio import RdfFile, check_safe, discover
+from graph.rdfio import RdfFile, check_safe, discover, folder_lock, sync_folder
 from graph.settings import Settings
 from graph.text import fold
-
-try:
-    import fcntl
-except ImportError:  # not on POSIX: registrations are not serialised between processes
-    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "SourceRefused", "Article", "Header", "Registered", "RegisteredDocument",
@@ -579,7 +573,7 @@ def register(settings: Settings, path: Path, *, url: str | None = None, title: s
         publisher_name = publisher_name.strip() or None
     if publisher_name is not None:
         _check_single_line(path, publisher_name, "--publisher" if publisher is not None else "the PUBLISHER line")
-    with _exclusive(settings.data_dir):
+    with folder_lock(settings.data_dir):
         registry = _read_registry(settings)
         known = registry.documents.get(article.sha256)
         if known is not None:
@@ -838,31 +832,4 @@ def _publish(target: Path, data: bytes) -> None:
             os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # not every filesystem syncs a folder
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _exclusive(folder: Path) -> Iterator[None]:
-    """Hold an advisory lock on the data folder, so two registrations do not take the same number."""
-    if fcntl is None or not folder.is_dir():
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    sync_folder(target.parent)

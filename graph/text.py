@@ -6,7 +6,7 @@ from datetime import date
 
 from graph.errors import ParameterError
 
-__all__ = ["fold", "locate_quote", "QuoteNotFound", "parse_day"]
+__all__ = ["fold", "locate_quote", "QuoteNotFound", "parse_day", "sentences", "sentence_start", "clause_start"]
 
 
 class QuoteNotFound(ValueError):
@@ -50,3 +50,44 @@ def locate_quote(text: str, quote: str, *, occurrence: int = 1) -> tuple[int, in
         )
     match = matches[occurrence - 1]
     return match.start(), match.end()
+
+
+# "TP.HCM" and "4.0" hold a dot inside a name; "40%.Thế giới" ends a sentence with no space.
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|(?<![^\W\d_])\.(?=[A-ZĐ])|\n")
+_CLAUSE_END = re.compile(r"[.!?;](?=\s|$)|(?<![^\W\d_])\.(?=[A-ZĐ])|\n")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of the text's sentences, without their leading or trailing white space; a line is a sentence at most."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` starts, after its leading white space."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, position):
+        start = match.end()
+    while start < position and text[start].isspace():
+        start += 1
+    return start
+
+
+def clause_start(text: str, position: int) -> int:
+    """Where the clause holding `position` starts: after the last sentence end, semicolon or line end."""
+    start = 0
+    for match in _CLAUSE_END.finditer(text, 0, position):
+        start = match.end()
+    return start

@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 

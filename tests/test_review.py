@@ -315,6 +315,7 @@ _WRITER = """
 import itertools, sys, time
 from datetime import datetime, timedelta, timezone
 from graph import review
+from graph.rdfio import replace_file
 from graph.settings import Settings
 settings = Settings()
 article = review.find_article(settings, sys.argv[1])
@@ -329,14 +330,14 @@ original, written = article.data_file.read_bytes(), open(sys.argv[2], "rb").read
 print("ready", flush=True)
 for i in itertools.count(1):  # the draft and the data file change at every step, old and new in turn
     if i % 2:
-        review.replace_file(article.data_file, original)
+        replace_file(article.data_file, original)
         decide_all("reject")
     else:
         decide_all("accept")
         if i % 10 == 0:  # a whole write again: validation, then the file replaced
             review.write_accepted(settings, article, curator="Killed Curator", now=start + timedelta(seconds=i))
         else:
-            review.replace_file(article.data_file, written)
+            replace_file(article.data_file, written)
         review.status(settings, article)  # the new file read back while the next step waits
         time.sleep(0.05)
 """
