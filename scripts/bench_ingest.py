@@ -2,8 +2,8 @@
 
     python scripts/bench_ingest.py [--batch 1000] [--articles DIR] [--show KIND]
 
-1. The five curated articles, leave-one-out: for each, the gazetteer is built without what only that
-   article says, its candidates are extracted, and they are scored against what the curated graph
+1. The five curated articles, leave-one-out, in the graph they make (ingested articles left out): for each,
+   the gazetteer is built without what only that article says, its candidates are extracted, and they are scored against what the curated graph
    records of it (graph/gold.py).
 2. More real articles, annotated by hand (scripts/fixtures/ingest_gold.json, short quotes only): their
    texts are not committed; give the folder that holds them with --articles, or they are looked up in
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -43,6 +44,13 @@ from graph.sources import register, registered_documents  # noqa: E402
 from graph.validate import load  # noqa: E402
 
 GOLD = PROJECT / "scripts" / "fixtures" / "ingest_gold.json"
+
+
+def _ingested(name: str) -> bool:
+    """A data file of an article added by `innograph ingest add` (005 and on), not of the five curated by hand:
+    the leave-one-out table reads the graph those five make, as tests/test_extract.py does."""
+    number = re.match(r"(\d{3,})_", name)
+    return number is not None and int(number.group(1)) >= 5
 
 
 def _table(title: str, rows: dict[str, dict[str, Score]]) -> None:
@@ -184,12 +192,14 @@ def main() -> None:
     parser.add_argument("--show", default=None, help="list what was found and what the gold standard holds, for one kind")
     args = parser.parse_args()
     settings = Settings()
-    store = ox.Store()
-    load(store, input_files(settings, None))
+    store, five = ox.Store(), ox.Store()
+    files = input_files(settings, None)
+    load(store, files)
+    load(five, [f for f in files if not _ingested(f.path.name)])
     vocabulary = Vocabulary.from_store(store)
-    curated(settings, store, vocabulary, args.show)
-    if GOLD.is_file():
-        annotated(settings, store, vocabulary, args.articles)
+    curated(settings, five, Vocabulary.from_store(five), args.show)
+    if GOLD.is_file():  # annotated against the actors the five curated articles make, before any was ingested
+        annotated(settings, five, Vocabulary.from_store(five), args.articles)
     if args.batch:
         speed(settings, store, vocabulary, args.batch)
 
