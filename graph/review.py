@@ -232,8 +232,12 @@ def curie(iri: str | Node) -> str:
 
 def node_labels(c: Candidate) -> dict[str, str]:
     """The proposed node's rdfs:label by language ("vi", "en", "" for none)."""
+    return _by_language(c, RDFS.label)
+
+
+def _by_language(c: Candidate, prop: URIRef) -> dict[str, str]:
     found: dict[str, str] = {}
-    for o in sorted(c.triples.objects(c.node, RDFS.label)):
+    for o in sorted(c.triples.objects(c.node, prop)):
         if isinstance(o, Literal):
             found.setdefault(o.language or "", str(o))
     return found
@@ -262,11 +266,7 @@ def node_date(c: Candidate) -> str | None:
 
 def node_descriptions(c: Candidate) -> dict[str, str]:
     """The proposed node's schema:description by language."""
-    found: dict[str, str] = {}
-    for o in sorted(c.triples.objects(c.node, SCHEMA.description)):
-        if isinstance(o, Literal):
-            found.setdefault(o.language or "", str(o))
-    return found
+    return _by_language(c, SCHEMA.description)
 
 
 def evidence_quote(c: Candidate) -> str | None:
