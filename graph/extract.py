@@ -8,14 +8,15 @@ which rule proposed it and how sure it is; a year the article does not give stay
 article's own date is offered only as a marked inference.
 """
 
+import bisect
 import re
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from graph.candidates import Candidate, evidence
 from graph.dates import DateMention, read_dates
@@ -28,9 +29,8 @@ from graph.text import clause_start, fold, sentence_start, sentences
 
 __all__ = ["ArticleText", "Vocabulary", "extract", "slug"]
 
-DCTERMS = URIRef("http://purl.org/dc/terms/")
-_DOCUMENT_CLASSES = {str(IG.Programme), str(IG.Scheme), str(IG.TradeAgreement), str(IG.PolicyDocument)}
-_PLACE_CLASSES = {str(IG.Locality), str(IG.Region), str(SCHEMA.Country), str(SCHEMA.Place), str(IG.Zone)}
+_DOCUMENT_CLASSES = frozenset({str(IG.Programme), str(IG.Scheme), str(IG.TradeAgreement), str(IG.PolicyDocument)})
+_PLACE_CLASSES = frozenset({str(IG.Locality), str(IG.Region), str(SCHEMA.Country), str(SCHEMA.Place), str(IG.Zone)})
 
 
 @dataclass(frozen=True)
@@ -122,9 +122,8 @@ def extract(article: ArticleText, *, gazetteer: Gazetteer, vocabulary: Vocabular
     spans = [s for s in sentences(text) if s[0] >= body]
     candidates: list[Candidate] = []
     candidates += _known_actors(article, mentions)
-    places = tuple(sorted({fold(n) for iri in gazetteer.actors() if gazetteer.cls(iri) in _PLACE_CLASSES
-                           for n in gazetteer.names(iri) if len(n) > 3}, key=len, reverse=True))
-    known_names = frozenset(fold(n) for iri in gazetteer.actors() for n in gazetteer.names(iri))
+    places = gazetteer.folded_names_of(_PLACE_CLASSES)
+    known_names = gazetteer.folded_names
     consulates = {country: body for country, body in vocabulary.consulates if gazetteer.known(body)}
     new_actors = _new_actors(article, tokens, mentions, places, known_names, consulates, body)
     known_links = [c for c in new_actors if c.kind == "known-actor"]
@@ -196,27 +195,26 @@ def _known_actors(article: ArticleText, mentions: list[Mention]) -> list[Candida
             first[m.iri] = m
     out = []
     for iri, m in first.items():
-        ev, g = evidence(article.document, article.text, m.start, m.end)
-        g.add((URIRef(iri), PROV.wasDerivedFrom, ev))
         note = f" (có thể là: {', '.join(local_name(a) for a in m.ambiguous)})" if m.ambiguous else ""
-        out.append(Candidate(kind="known-actor", key=f"known-actor|{iri}", rule=m.rule, confidence=m.confidence,
-                             summary=f"{m.surface} → {m.label} ({local_name(iri)}){note}", node=URIRef(iri),
-                             triples=g, span=(m.start, m.end), document=article.document))
+        out.append(_known_link(article, iri, m.start, m.end, m.rule, confidence=m.confidence,
+                               summary=f"{m.surface} → {m.label} ({local_name(iri)}){note}"))
     return out
 
 
-def _known_link(article: ArticleText, iri: str, start: int, end: int, rule: str) -> Candidate:
-    """A known actor the text names by description rather than by name ("ba Tổng Lãnh sự của Hoa Kỳ, …")."""
+def _known_link(article: ArticleText, iri: str, start: int, end: int, rule: str, *, confidence: float = 0.75,
+                summary: str | None = None) -> Candidate:
+    """A known actor the text names at start:end, by one of its names or by description ("ba Tổng Lãnh sự của
+    Hoa Kỳ, …"): the span is its evidence."""
     ev, g = evidence(article.document, article.text, start, end)
     g.add((URIRef(iri), PROV.wasDerivedFrom, ev))
-    return Candidate(kind="known-actor", key=f"known-actor|{iri}", rule=rule, confidence=0.75,
-                     summary=f"{article.text[start:end]} → {local_name(iri)}", node=URIRef(iri), triples=g,
+    return Candidate(kind="known-actor", key=f"known-actor|{iri}", rule=rule, confidence=confidence,
+                     summary=summary or f"{article.text[start:end]} → {local_name(iri)}", node=URIRef(iri), triples=g,
                      span=(start, end), document=article.document)
 
 
 # -- new actors ------------------------------------------------------------------------------------------
 
-# A head word, the class and category it gives, and an English pattern for the label where one is sure.
+# The head words that open an organisation's name, and the class and category each gives.
 _HEADS: tuple[tuple[str, str, str], ...] = (
     ("Tổng Lãnh sự quán", "org:FormalOrganization", "international"),
     ("Đại sứ quán", "org:FormalOrganization", "international"),
@@ -226,11 +224,13 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("Ban Quản lý", "org:FormalOrganization", "government"), ("ban Quản lý", "org:FormalOrganization", "government"),
     ("Sàn giao dịch", "org:FormalOrganization", "intermediary"), ("Tạp chí", "org:FormalOrganization", "media"),
     ("Tạp Chí", "org:FormalOrganization", "media"), ("Báo", "org:FormalOrganization", "media"),
-    ("Thông tấn xã", "org:FormalOrganization", "media"), ("Đài Truyền hình", "org:FormalOrganization", "media"), ("Thành ủy", "org:FormalOrganization", "government"),
+    ("Thông tấn xã", "org:FormalOrganization", "media"), ("Đài Truyền hình", "org:FormalOrganization", "media"),
+    ("Thành ủy", "org:FormalOrganization", "government"),
     ("Tỉnh ủy", "org:FormalOrganization", "government"), ("Cục", "org:OrganizationalUnit", "government"),
     ("Vụ", "org:OrganizationalUnit", "government"), ("Văn phòng", "org:OrganizationalUnit", "government"),
     ("Đại học Quốc gia", "org:FormalOrganization", "academia"), ("ĐH Quốc gia", "org:FormalOrganization", "academia"),
-    ("ĐHQG", "org:FormalOrganization", "academia"), ("ĐH", "org:FormalOrganization", "academia"), ("Trường Đại học", "org:FormalOrganization", "academia"),
+    ("ĐHQG", "org:FormalOrganization", "academia"), ("ĐH", "org:FormalOrganization", "academia"),
+    ("Trường Đại học", "org:FormalOrganization", "academia"),
     ("Đại học", "org:FormalOrganization", "academia"), ("Học viện", "org:FormalOrganization", "academia"),
     ("Trường Cao đẳng", "org:FormalOrganization", "academia"), ("Viện", "org:FormalOrganization", "academia"),
     ("Phòng thí nghiệm", "org:OrganizationalUnit", "academia"),
@@ -402,8 +402,9 @@ def _name_end(text: str, tokens: list[_Token], position: int, mentions: list[Men
     A known place's name is taken whole ("Thành phố Hồ Chí Minh"); a person's name is never part of it."""
     end, last = position, position
     known = {m.start: m.end for m in mentions if m.cls in _PLACE_CLASSES}
-    for token in tokens:
-        if token.end <= max(position, last):
+    for at in range(bisect.bisect_right([t.end for t in tokens], position), len(tokens)):
+        token = tokens[at]
+        if token.end <= last:
             continue
         between = text[last:token.start]
         if between.strip() or "\n" in between:
@@ -415,9 +416,9 @@ def _name_end(text: str, tokens: list[_Token], position: int, mentions: list[Men
             end = last = place
         elif token.tag != "F" and _capitalised(token.text) and not _is_person_start(text, token.start):
             end = last = token.end
-        elif _connects(token, first=end == position) and not _HEAD.match(text, _next_start(tokens, token)):
+        elif _connects(token, first=end == position) and not _HEAD.match(text, _next_start(tokens, at)):
             last = token.end
-        elif end > position and _joined_later(tokens, token):
+        elif end > position and _joined_later(tokens, at):
             last = token.end  # "Trung tâm Xúc tiến thương mại và Đầu tư": lower-case words before "và" and a capital
         else:
             break
@@ -430,14 +431,12 @@ def _connects(token: _Token, *, first: bool) -> bool:
     return word in _CONNECTORS and (not first or word in ("tỉnh", "thành phố", "điện tử"))
 
 
-def _next_start(tokens: list[_Token], token: _Token) -> int:
-    at = tokens.index(token)
-    return tokens[at + 1].start if at + 1 < len(tokens) else token.end
+def _next_start(tokens: list[_Token], at: int) -> int:
+    return tokens[at + 1].start if at + 1 < len(tokens) else tokens[at].end
 
 
-def _joined_later(tokens: list[_Token], token: _Token) -> bool:
-    """Whether a lower-case word is followed, within two more words, by "và" and a capitalised word."""
-    at = tokens.index(token)
+def _joined_later(tokens: list[_Token], at: int) -> bool:
+    """Whether the lower-case word at `at` is followed, within two more words, by "và" and a capitalised word."""
     following = tokens[at + 1:at + 4]
     for i, t in enumerate(following[:-1]):
         if t.text == "và" and _capitalised(following[i + 1].text):
@@ -622,8 +621,8 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
     out: list[Candidate] = []
     previous: tuple[Figure, URIRef] | None = None
     previous_subject: tuple[tuple[int, str, str], int] | None = None
-    for figure in read_figures(text[body:]):
-        figure = _shifted(figure, body)
+    stated = [d for d in read_dates(text) if d.kind != "date" or d.day is None]  # years, periods, deadlines
+    for figure in (f for f in read_figures(text) if f.start >= body):
         clause = clause_start(text, figure.start)
         while clause < figure.start and text[clause].isspace():
             clause += 1
@@ -638,9 +637,7 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
         if figure.qualifier:
             g.add((node, IG.valueQualifier, CONCEPT[f"qualifier/{figure.qualifier}"]))
         sentence = sentence_start(text, figure.start)
-        dates = [d for d in read_dates(text[sentence:figure.end + 40]) if d.kind != "date" or d.day is None]
-        dates = [_shift_date(d, sentence) for d in dates]
-        period = _period(dates, figure)
+        period = _period([d for d in stated if sentence <= d.start and d.end <= figure.end + 40], figure)
         if period is not None:
             mention, prop, value = period
             g.add((node, prop, value))
@@ -661,7 +658,7 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
                     g.add((node, IG.comparedWith, Literal(year or str(int(str(period_year)) - 1), datatype=XSD.gYear)))
                 figure_end = compared.end()
         if indicator is not None:
-            g.add((node, IG.indicator, CONCEPT[f"indicator/{indicator}"] if "/" not in indicator else URIRef(indicator)))
+            g.add((node, IG.indicator, CONCEPT[f"indicator/{indicator}"]))
         subject = _subject(actors, sentence, figure.start)
         if subject is None and previous_subject is not None and figure.start - previous_subject[1] < 400:
             subject = previous_subject[0]  # "Trong đó, chi phí …": the actor of the figures just before
@@ -687,15 +684,6 @@ def _figures(article: ArticleText, actors: list[tuple[int, int, str, str]], voca
 
 # "so với cùng kỳ (năm 2023)": compared with the same period a year before
 _COMPARED = re.compile(r"\s*so\s+với\s+cùng\s+kỳ(?:\s+năm\s+(?P<year>(?:19|20)\d\d))?")
-
-
-def _shifted(figure: Figure, by: int) -> Figure:
-    return replace(figure, start=figure.start + by, end=figure.end + by, reads_to=figure.reads_to + by,
-                   cue=(figure.cue[0] + by, figure.cue[1] + by) if figure.cue else None)
-
-
-def _shift_date(mention: DateMention, by: int) -> DateMention:
-    return replace(mention, start=mention.start + by, end=mention.end + by)
 
 
 def _period(dates: list[DateMention], figure: Figure) -> tuple[DateMention, URIRef, Literal] | None:
@@ -748,11 +736,12 @@ def _events(article: ArticleText, spans: list[tuple[int, int]], actors: list[tup
     for s, e in spans:
         sentence = text[s:e]
         noun = _EVENT_NOUN.search(sentence)
-        days = [d for d in read_dates(sentence) if d.kind == "date" and d.day is not None and d.month is not None]
+        dates = read_dates(sentence) if noun is not None else []
+        days = [d for d in dates if d.kind == "date" and d.day is not None and d.month is not None]
         if noun is None or not days:
             continue
         day = days[0]
-        years = [d.year for d in read_dates(sentence) if d.year and d.kind == "date"]
+        years = [d.year for d in dates if d.year and d.kind == "date"]
         year = day.year or (years[0] if len(set(years)) == 1 else None)
         node = ID[f"event-{article.key}-{s + noun.start()}"]
         label = _event_label(sentence, noun)
@@ -862,12 +851,12 @@ def _documents(article: ArticleText, body: int, known: list[tuple[int, int]]) ->
         ev, g = evidence(article.document, text, match.start(), match.end())
         g.add((node, RDF.type, IG.PolicyDocument))
         g.add((node, IG.documentType, Literal(_DOCUMENT_CLASS[re.sub(r"\s+", " ", match.group("kind"))])))
-        g.add((node, URIRef(str(DCTERMS) + "identifier"), Literal(number)))
+        g.add((node, DCTERMS.identifier, Literal(number)))
         g.add((node, RDFS.label, Literal(f"{match.group('kind')} {number}", lang="vi")))
         g.add((node, PROV.wasDerivedFrom, ev))
         if match.group("date"):
             d, m, y = (int(p) for p in re.split(r"\s*[/-]\s*", match.group("date")))
-            g.add((node, URIRef(str(DCTERMS) + "issued"), Literal(f"{y:04d}-{m:02d}-{d:02d}", datatype=XSD.date)))
+            g.add((node, DCTERMS.issued, Literal(f"{y:04d}-{m:02d}-{d:02d}", datatype=XSD.date)))
         out.append(Candidate(kind="document", key=f"document|{fold(number)}", rule="rule:document-number", confidence=0.9,
                              summary=f"{match.group(0)}", node=node, triples=g, span=match.span(), document=article.document))
     for match in _NAMED.finditer(text, body):

@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -334,6 +335,7 @@ class Gazetteer:
         name inside them ("Bộ trưởng", "đô la Mỹ"). With `exclude_sources`, an actor is known only if a source
         not excluded evidences it; with none excluded, every actor is known."""
         self._classes = dict(classes)
+        self._by_classes: dict[frozenset[str], tuple[str, ...]] = {}
         self._labels = dict(labels or {})
         self._places = {iri: frozenset(p) for iri, p in (places or {}).items()}
         self._sources = {iri: frozenset(s) for iri, s in (sources or {}).items()}
@@ -448,6 +450,20 @@ class Gazetteer:
     def actors(self) -> frozenset[str]:
         """Every known actor."""
         return self._known
+
+    @cached_property
+    def folded_names(self) -> frozenset[str]:
+        """Every name of every known actor, folded."""
+        return frozenset(fold(n) for iri in self._known for n in self._names.get(iri, ()))
+
+    def folded_names_of(self, classes: frozenset[str]) -> tuple[str, ...]:
+        """The folded names (over three characters) of the known actors of these classes, longest first."""
+        cached = self._by_classes.get(classes)
+        if cached is None:
+            cached = self._by_classes[classes] = tuple(sorted(
+                {fold(n) for iri in self._known if self._classes.get(iri) in classes for n in self._names.get(iri, ())
+                 if len(n) > 3}, key=len, reverse=True))
+        return cached
 
     def cls(self, iri: str) -> str:
         """The actor's class IRI; empty for an IRI the graph has no actor for."""

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -36,7 +37,7 @@ import typer  # noqa: E402
 from graph.build import input_files  # noqa: E402
 from graph.extract import ArticleText, Vocabulary, extract  # noqa: E402
 from graph.gazetteer import Gazetteer  # noqa: E402
-from graph.gold import KINDS_SCORED, Score, gold_standard, score, score_annotated  # noqa: E402
+from graph.gold import KINDS_SCORED, Score, candidate_dates, gold_standard, score, score_annotated  # noqa: E402
 from graph.ingest import Extractor  # noqa: E402
 from graph.namespaces import ID  # noqa: E402
 from graph.settings import Settings  # noqa: E402
@@ -108,7 +109,6 @@ def _show(kind: str, candidates: list, gold: object, gazetteer: Gazetteer) -> No
     for c in found:
         print(f"   found: {c.summary[:140]}")
     if kind == "date":
-        from graph.gold import candidate_dates
         print(f"   found: {sorted(candidate_dates(candidates))}")
 
 
@@ -133,8 +133,6 @@ def annotated(settings: Settings, store: ox.Store, vocabulary: Vocabulary, folde
 
 
 def _find_text(settings: Settings, folder: Path | None, article: dict) -> str | None:  # type: ignore[type-arg]
-    import hashlib
-
     candidates = [folder / article["file"]] if folder else []
     candidates += sorted(settings.sources_dir.glob("*.txt")) if settings.sources_dir.is_dir() else []
     for path in candidates:
