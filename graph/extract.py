@@ -25,9 +25,9 @@ from graph.gazetteer import Gazetteer, Mention
 from graph.namespaces import (CONCEPT, ID, IG, OA, ORG, PROV, QB, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
                               TIME, local_name)
 from graph.query import run
-from graph.text import clause_start, fold, sentence_start, sentences
+from graph.text import clause_start, fold, sentence_start, sentences, slug
 
-__all__ = ["ArticleText", "Vocabulary", "extract", "slug"]
+__all__ = ["ArticleText", "Vocabulary", "extract"]
 
 _DOCUMENT_CLASSES = frozenset({str(IG.Programme), str(IG.Scheme), str(IG.TradeAgreement), str(IG.PolicyDocument)})
 _PLACE_CLASSES = frozenset({str(IG.Locality), str(IG.Region), str(SCHEMA.Country), str(SCHEMA.Place), str(IG.Zone)})
@@ -99,15 +99,8 @@ SELECT ?country ?body WHERE { ?body ig:represents ?country . ?country a schema:C
 """
 
 
-def slug(text: str, *, limit: int = 60) -> str:
-    """An IRI slug from a name: "Sở Khoa học và Công nghệ TP.HCM" -> "so-khoa-hoc-va-cong-nghe-tp-hcm"."""
-    words = re.findall(r"[a-z0-9]+", fold(text))
-    out = ""
-    for word in words:
-        if len(out) + len(word) + 1 > limit:
-            break
-        out = f"{out}-{word}" if out else word
-    return out or "x"
+def _iri_slug(text: str) -> str:
+    return slug(text) or "x"
 
 
 def extract(article: ArticleText, *, gazetteer: Gazetteer, vocabulary: Vocabulary) -> list[Candidate]:
@@ -469,7 +462,7 @@ def _is_person_start(text: str, position: int) -> bool:
 
 def _actor_candidate(article: ArticleText, name: str, start: int, end: int, cls: str, category: str, rule: str,
                      confidence: float, seen: set[str]) -> list[Candidate]:
-    node = ID[slug(name)]
+    node = ID[_iri_slug(name)]
     if str(node) in seen:
         return []
     seen.add(str(node))
@@ -535,7 +528,7 @@ def _people(article: ArticleText, tokens: list[_Token], mentions: list[Mention],
         if org is None:
             continue
         person = next((iri for iri, m in people.items() if fold(m.surface) == fold(name) or fold(m.label) == fold(name)), None)
-        person_node = URIRef(person) if person else ID[slug(name)]
+        person_node = URIRef(person) if person else ID[_iri_slug(name)]
         key = f"person-post|{fold(name)}|{fold(match.group('post'))}|{org}"
         if key in seen:
             continue
@@ -844,7 +837,7 @@ def _documents(article: ArticleText, body: int, known: list[tuple[int, int]]) ->
     seen: set[str] = set()
     for match in _DOCUMENT.finditer(text, body):
         number = match.group("number")
-        node = ID[f"{slug(match.group('kind'))}-{slug(number)}"]
+        node = ID[f"{_iri_slug(match.group('kind'))}-{_iri_slug(number)}"]
         if str(node) in seen:
             continue
         seen.add(str(node))
@@ -864,7 +857,7 @@ def _documents(article: ArticleText, body: int, known: list[tuple[int, int]]) ->
         kind = match.group("qkind") or match.group("akind") or match.group("kind")
         cls = {"Chương trình": IG.Programme, "Đề án": IG.Scheme, "Chiến lược": IG.Programme, "Kế hoạch": IG.Programme,
                "Hiệp định": IG.TradeAgreement}[kind]
-        node = ID[slug(name)]
+        node = ID[_iri_slug(name)]
         if str(node) in seen or any(c.span[0] <= match.start() < c.span[1] for c in out) \
                 or any(s < match.end() and match.start() < e for s, e in known):
             continue  # already proposed, or a programme or agreement the graph knows

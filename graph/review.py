@@ -45,7 +45,7 @@ from graph.errors import InnographError, InputError, Violation
 from graph.namespaces import ID, IG, OA, ORG, PREFIXES, PROV, QB, SCHEMA, SDMX_DIMENSION, SDMX_MEASURE, local_name
 from graph.rdfio import folder_lock, replace_file
 from graph.settings import Settings
-from graph.text import fold
+from graph.text import fold, slug
 from graph.validate import Report
 
 __all__ = [
@@ -706,11 +706,6 @@ def default_curator(settings: Settings) -> str:
     return user
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-    return slug or hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-
-
 def write_accepted(settings: Settings, article: Article, *, curator: str, now: datetime) -> WriteResult:
     """Write every accepted candidate the data file does not hold yet into data_dir/<stem>.ttl.
 
@@ -751,7 +746,7 @@ def write_accepted(settings: Settings, article: Article, *, curator: str, now: d
         while (activity, None, None) in current:
             serial += 1
             activity = ID[f"review-{article.number}-{ended:%Y%m%dT%H%M%S}-{serial}"]
-        agent = ID[f"curator-{_slug(name)}"]
+        agent = ID[f"curator-{slug(name, limit=200) or hashlib.sha1(name.encode('utf-8')).hexdigest()[:10]}"]
         graph.add((activity, RDF.type, PROV.Activity))
         graph.add((activity, PROV.wasAssociatedWith, agent))
         graph.add((activity, PROV.endedAtTime, Literal(f"{ended:%Y-%m-%dT%H:%M:%SZ}", datatype=XSD.dateTime)))

@@ -33,7 +33,7 @@ from graph.errors import InputError
 from graph.namespaces import ID
 from graph.rdfio import RdfFile, check_safe, discover, folder_lock, sync_folder
 from graph.settings import Settings
-from graph.text import fold
+from graph.text import fold, slug
 
 __all__ = [
     "SourceRefused", "Article", "Header", "Registered", "RegisteredDocument",
@@ -588,7 +588,7 @@ def register(settings: Settings, path: Path, *, url: str | None = None, title: s
         number, reuse = _number(settings, registry, article)
         stored = f"{number:03d}_{article.sha256[:16]}.txt"
         doc = f"{ID}doc-{number:03d}"
-        data_file = settings.data_dir / f"{number:03d}_{_slug(doc_title)}.ttl"
+        data_file = settings.data_dir / f"{number:03d}_{slug(doc_title, sep='_', limit=40) or 'article'}.ttl"
         turtle = _turtle(doc=doc, stored=stored, title=doc_title, sha256=article.sha256, url=doc_url,
                          issued=doc_issued, publisher=publisher_iri, publisher_name=publisher_name,
                          creator=creator, language=language)
@@ -684,9 +684,9 @@ def _resolve_publisher(path: Path, name: str, registry: _Registry) -> str | None
     """
     candidates: set[str] = set()
     local = name.removeprefix("igr:").removeprefix(str(ID)) if name.startswith(("igr:", str(ID))) else None
-    for slug in filter(None, (local, name, _slug(name, sep="-", limit=200))):
-        if f"{ID}{slug}" in registry.typed:
-            candidates.add(f"{ID}{slug}")
+    for form in filter(None, (local, name, slug(name, limit=200))):
+        if f"{ID}{form}" in registry.typed:
+            candidates.add(f"{ID}{form}")
     if not candidates:
         candidates = {iri for iri in registry.labels.get(fold(name), set()) if iri in registry.typed}
     if len(candidates) > 1:
@@ -719,20 +719,6 @@ def _number(settings: Settings, registry: _Registry, article: Article) -> tuple[
     if orphan is not None and orphan not in used:
         return orphan, True
     return max(used, default=-1) + 1, False
-
-
-def _slug(text: str, *, sep: str = "_", limit: int = 40) -> str:
-    """An ASCII slug of at most `limit` characters, cut at a word boundary: "Khu Công nghệ cao" -> khu_cong_nghe_cao."""
-    words = re.sub(r"[^a-z0-9]+", " ", fold(text)).split()
-    slug = ""
-    for word in words:
-        candidate = f"{slug}{sep}{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    if not slug and words:
-        slug = words[0][:limit]
-    return slug or "article"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date
 
 from graph.errors import ParameterError
 
-__all__ = ["fold", "locate_quote", "QuoteNotFound", "parse_day", "sentences", "sentence_start", "clause_start"]
+__all__ = ["fold", "slug", "locate_quote", "QuoteNotFound", "parse_day", "sentences", "sentence_start", "clause_start"]
 
 
 class QuoteNotFound(ValueError):
@@ -29,6 +29,19 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def slug(text: str, *, sep: str = "-", limit: int = 60) -> str:
+    """An ASCII slug of at most `limit` characters, cut at a word boundary: "Sở Khoa học và Công nghệ TP.HCM" ->
+    so-khoa-hoc-va-cong-nghe-tp-hcm; empty for a text with no letter or digit."""
+    words = re.sub(r"[^a-z0-9]+", " ", fold(text)).split()
+    out = ""
+    for word in words:
+        candidate = f"{out}{sep}{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "")
 
 
 def locate_quote(text: str, quote: str, *, occurrence: int = 1) -> tuple[int, int]:
