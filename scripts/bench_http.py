@@ -5,8 +5,8 @@
 For each engine it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
 for each benchmark query runs a closed loop of 8 concurrent keep-alive clients for a fixed time and
 prints requests per second, p50 and p99 latency, errors, and where the CPU went: milliseconds of
-CPU per request in the server's main process (uvicorn, FastAPI, IPC), in its query workers (query
-and result writing) and in the load client. The queries: partners of one organisation, partnerships
+CPU per request in the server's supervisor process, in its workers (HTTP, FastAPI, the query and
+its result writing) and in the load client. The queries: partners of one organisation, partnerships
 per sector, a label search, a two-hop neighbourhood, and every named query in graph/queries with
 its example parameters. Then the ratio of the two engines' throughput.
 
@@ -333,7 +333,7 @@ def get(host: str, port: int, path: str, accept: str, *, timeout: float) -> tupl
 def build(data: Path, store: Path) -> None:
     env = dict(os.environ)
     if (data / "sources").is_dir():
-        env["INNOGRAPH_SEEDS_DIR"] = str(data / "sources")
+        env["INNOGRAPH_SEEDS_DIR"] = env["INNOGRAPH_SOURCES_DIR"] = str(data / "sources")
     command = [sys.executable, "-m", "graph", "build", "--data", str(PROJECT / "ontology"), "--data", str(data),
                "--store", str(store)]
     print("$", " ".join(command), flush=True)

@@ -46,6 +46,7 @@ if str(PROJECT) not in sys.path:
 
 import pyoxigraph as ox  # noqa: E402
 
+from graph.figures import read_figures  # noqa: E402
 from graph.namespaces import PREFIXES  # noqa: E402
 from graph.text import fold  # noqa: E402
 
@@ -339,6 +340,7 @@ class Generator:
         self.events: list[Entity] = []
         self.programmes: list[Entity] = []
         self.facts: list[Entity] = []  # relationships that figures may be about (a bounded sample)
+        self.plain_facts: list[Entity] = []  # those whose names state no status cue
         self.hubs: list[tuple[Entity, float]] = []
         self.hub_events: list[Entity] = []
         self.hub_areas: list[Entity] = []
@@ -549,7 +551,7 @@ class Generator:
         for s, vi, en, start, end, sector in [
                 ("programme-hcmc-mechanical-automation-2020-2030", "Chương trình hỗ trợ phát triển ngành cơ khí - tự động hóa giai đoạn 2020 - 2030",
                  "Programme supporting mechanical engineering and automation, 2020–2030", 2020, 2030, "mechanical-automation"),
-                ("programme-hcmc-industrial-development", "Định hướng phát triển công nghiệp TP.HCM",
+                ("programme-hcmc-industrial-development", "Định hướng phát triển công nghiệp TP.HCM giai đoạn 2021 - 2030",
                  "Ho Chi Minh City's industrial development strategy", 2021, 2030, "high-tech-industry")]:
             self.used_slugs[s] = 1
             self.programme(article, term=self.igr(s), vi=vi, en=en, responsible=pc, period=(start, end),
@@ -845,11 +847,15 @@ class Generator:
         if event is not None:
             w.t(e.term, n("ig:aroseAt"), event.term)
         if kind == "Agreement":
-            w.t(e.term, n("dcterms:date"), typed(self.day(article).isoformat(), "date"))
+            day = self.day(article)
+            w.t(e.term, n("dcterms:date"), typed(day.isoformat(), "date"))
+            w.t(e.term, DERIVED, article.cite(f"Thỏa thuận được ký ngày {day.day}/{day.month}/{day.year}."))
         if self.programmes and rng.random() < 0.05:
             w.t(e.term, n("dcterms:isPartOf"), self.skewed(self.programmes, 1.5).term)
         if len(self.facts) < 5000:
             self.facts.append(e)
+            if read_figures(f"{e.name} đạt 1 USD")[-1].status == "reported":  # a figure about it must not take
+                self.plain_facts.append(e)  # a "mục tiêu" in its name for its own status
         return e
 
     def _unit(self, indicator: Concept) -> tuple[str, float, float]:
@@ -881,14 +887,23 @@ class Generator:
             if rng.random() < 0.7:
                 area = self.area()
             else:
-                subject = self.party() if rng.random() < 0.6 or not self.facts else rng.choice(self.facts)
+                subject = self.party() if rng.random() < 0.6 or not self.plain_facts else rng.choice(self.plain_facts)
         about = area or subject
         assert about is not None
         self.bnode += 1
         o = self.igr(f"obs-{local(about.term)[:40]}-{indicator.local}-{year}-{self.bnode}")
         verb = {"reported": "đạt", "estimated": "ước đạt", "target": "phấn đấu đạt"}[status]
-        unit_vi = {"usd": "USD", "usd-per-capita": "USD/người", "percent": "%", "ordinal-rank": "(hạng)", "count": ""}[unit]
-        quote = f"{indicator.vi} của {about.name} năm {year} {verb} {vn_number(value)} {unit_vi}".rstrip()
+        qualifier = rng.choice(["approximately", "at-least"]) if unit != "ordinal-rank" and rng.random() < 0.08 else None
+        # The quote states what the build reads back from it: the value, the unit, the status cue and the qualifier.
+        if unit == "ordinal-rank":
+            stated = f"vị trí thứ {int(value)}"
+        else:
+            unit_vi = {"usd": "USD", "usd-per-capita": "USD/người", "percent": "%", "count": ""}[unit]
+            said = {"approximately": "khoảng ", "at-least": "ít nhất ", None: ""}[qualifier]
+            stated = f"{said}{vn_number(value)} {unit_vi}".rstrip()
+        deadline = year + rng.choice([1, 2, 5]) if status == "target" else None
+        when = f"từ năm {year} đến năm {deadline}" if deadline else f"năm {year}"
+        quote = f"{indicator.vi} của {about.name} {when} {verb} {stated}"
         evidence = article.cite(quote + ".")
         w.t(o, A, n("qb:Observation"))
         w.t(o, n("ig:indicator"), indicator.term)
@@ -900,14 +915,14 @@ class Generator:
         else:
             w.t(o, n("ig:subject"), about.term)
         if status == "target":
-            w.t(o, n("ig:deadline"), typed(str(year + rng.choice([1, 2, 5])), "gYear"))
+            w.t(o, n("ig:deadline"), typed(str(deadline), "gYear"))
             w.t(o, n("ig:periodStart"), typed(str(year), "gYear"))
         else:
             w.t(o, n("sdmx-dimension:refPeriod"), typed(str(year), "gYear"))
         if rng.random() < 0.3:
             w.t(o, n("ig:sector"), self.sector().term)
-        if rng.random() < 0.08:
-            w.t(o, n("ig:valueQualifier"), self.concept("qualifier", rng.choice(["approximately", "at-least"])))
+        if qualifier is not None:
+            w.t(o, n("ig:valueQualifier"), self.concept("qualifier", qualifier))
         w.t(o, DERIVED, evidence)
         if growth or (growth is None and unit == "usd" and status != "target" and rng.random() < 0.4):
             rate = round(rng.uniform(-5, 30), 1)
