@@ -1,29 +1,37 @@
-"""The FastAPI application: built by create_app(settings); the store's worker pool opens in the lifespan."""
+"""The FastAPI application of one worker: built by create_app(settings, build=…); its service opens in the lifespan."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import briefs, errors, network, pages, sparql
+from api.server import Build, WorkerSlot
 from api.service import QueryService
 from graph.settings import Settings
 
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings, *, store_dir: Path | None = None) -> FastAPI:
-    """The service over the store at `store_dir` (default: the settings' store)."""
+def create_app(settings: Settings, *, build: Build, slot: WorkerSlot | None = None) -> FastAPI:
+    """The service over `build`. A worker that had to stop a runaway query asks through `slot` to be
+    replaced, and shuts its server down (`app.state.server`, set by api/server.py) once its requests are done."""
+
+    def retire() -> None:
+        if slot is not None:
+            slot.retire()
+        server = getattr(app.state, "server", None)
+        if server is not None:
+            server.should_exit = True
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = await QueryService.start(settings, store_dir or settings.store_dir)
+        app.state.service = QueryService.start(settings, build, slot=slot, on_runaway=retire)
         try:
             yield
         finally:
-            await app.state.service.close()
+            app.state.service.close()
 
     app = FastAPI(title="innograph", version="0.1.0", lifespan=lifespan,
                   description="SPARQL 1.1 over the knowledge graph of Ho Chi Minh City's innovation ecosystem; "

@@ -3,7 +3,7 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
-from graph.errors import (InnographError, NotAcceptable, ParameterError, PdfUnavailable, QueryCrashed, QueryError,
+from graph.errors import (InnographError, NotAcceptable, ParameterError, PdfUnavailable, QueryError,
                           QueryRefused, QueryTimeout, QueryTooLarge, StoreError, UnknownQuery)
 
 __all__ = ["STATUS", "install", "ERROR_RESPONSES", "error_responses"]
@@ -11,7 +11,7 @@ __all__ = ["STATUS", "install", "ERROR_RESPONSES", "error_responses"]
 # Most specific first: the first class an error is an instance of gives its status.
 STATUS: list[tuple[type[InnographError], int]] = [
     (UnknownQuery, 404), (ParameterError, 400), (QueryRefused, 403), (QueryTooLarge, 400),
-    (NotAcceptable, 406), (QueryTimeout, 503), (QueryCrashed, 500), (QueryError, 400), (StoreError, 503),
+    (NotAcceptable, 406), (QueryTimeout, 503), (QueryError, 400), (StoreError, 503),
     (PdfUnavailable, 503),
 ]
 

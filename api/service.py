@@ -1,23 +1,25 @@
-"""What the routes share: the build served (its worker pool, store, graphs, answers), the query policy."""
+"""What the routes share: the build a worker serves (its store, graphs, answers), the query policy."""
 
 import asyncio
 import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.errors import InnographError
-from graph.executor import Job, QueryPool, Term
+from api.server import Build, WorkerSlot
+from graph.errors import QueryError, QueryTimeout
+from graph.executor import Job, Term, execute, execute_rdflib, rdflib_dataset
 from graph.guard import Policy, check_graph, check_query
 from graph.network import Network, project
 from graph.results import Written
 from graph.settings import Settings
-from graph.store import Manifest, open_store, read_manifest
+from graph.store import Manifest, read_manifest
 
 __all__ = ["QueryService", "ResultCache", "Served"]
 
@@ -56,68 +58,62 @@ class ResultCache:
             self._bytes -= len(dropped.body)
 
 
-# How often the service looks whether `innograph build` has published a new store.
-_WATCH_S = 2.0
 _LOG = logging.getLogger("uvicorn.error")  # uvicorn's own log: where a user of `innograph serve` looks
+# Queries one worker runs at once, each in a thread of its own (pyoxigraph releases the GIL); a runaway
+# query holds one of them until its worker retires.
+_QUERY_THREADS = 4
 
 
 @dataclass
 class Served:
-    """One published build as the service serves it: its folder, its store (read-only, for the work done in
-    this process: the network's projection, briefs), its worker pool, its graphs, and the answers and
-    networks made from it."""
+    """The build a worker serves: its store, its graphs, and the answers and networks made from it."""
 
-    build_dir: Path
-    store: ox.Store
-    pool: QueryPool
+    build: Build
     graphs: frozenset[str]
     manifest: Manifest | None
     cache: ResultCache
+    answer: Callable[[Job], Written]
     networks: dict[bool, Network] = field(default_factory=dict)
 
     @classmethod
-    async def open(cls, settings: Settings, store_dir: Path) -> "Served":
-        """Open the build `store_dir` names now, and start its workers.
-
-        Raises StoreMissing when no store has been built at `store_dir`.
-        """
-        build_dir = store_dir.resolve()  # the build itself: publishing the next one moves the link, not this
-        store = open_store(build_dir)
+    def open(cls, settings: Settings, build: Build) -> "Served":
+        store = build.store
         graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        pool = QueryPool(build_dir, workers=settings.query_workers or None, timeout_s=settings.query_timeout_s,
-                         engine=settings.engine)
-        await pool.start()
-        return cls(build_dir, store, pool, graphs, read_manifest(build_dir), ResultCache(settings.result_cache_mb * 1_000_000))
+        answer = (partial(execute_rdflib, rdflib_dataset(store)) if settings.engine == "rdflib"
+                  else partial(execute, store))
+        return cls(build, graphs, read_manifest(build.build_dir), ResultCache(settings.result_cache_mb * 1_000_000), answer)
 
 
 @dataclass
 class QueryService:
-    """Checks a query against the policy, then runs it in the pool of the build it serves; serves each new
-    build as soon as its workers are ready."""
+    """Checks a query against the policy, then runs it in a thread of this worker, answering 503 at the time
+    limit; a worker that had to stop a query retires (api/server.py), which ends the query."""
 
     settings: Settings
-    store_dir: Path
     served: Served
+    slot: WorkerSlot | None = None
+    on_runaway: Callable[[], None] = lambda: None
     _network_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _warming: asyncio.Task[None] | None = None
     _warmed_day: date | None = None
-    _watching: asyncio.Task[None] | None = None
+    _executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(_QUERY_THREADS, "query"))
 
     @classmethod
-    async def start(cls, settings: Settings, store_dir: Path) -> "QueryService":
-        """Open the store's worker pool, and watch for new builds.
+    def start(cls, settings: Settings, build: Build, *, slot: WorkerSlot | None = None,
+              on_runaway: Callable[[], None] = lambda: None) -> "QueryService":
+        """Serve `build`; warm its network when it is the copy in memory that will be served for long.
 
-        Raises StoreMissing when no store has been built at `store_dir`.
+        Raises StoreMissing when `build` has no store.
         """
-        service = cls(settings=settings, store_dir=store_dir, served=await Served.open(settings, store_dir))
-        service._warm()
-        service._watching = asyncio.create_task(service._watch())
+        service = cls(settings=settings, served=Served.open(settings, build), slot=slot, on_runaway=on_runaway)
+        if build.memory is not None:
+            service.warm()
         return service
 
-    def _warm(self) -> None:
-        # Project the collaboration network now, in the background, and the day's positions that briefs
-        # state: at 1M triples they take 22 s and 15 s, which the first page or brief would otherwise wait
-        # for. A failure here is met again, and reported, by the first request that needs them.
+    def warm(self) -> None:
+        """Project the collaboration network now, in the background, and the day's positions that briefs
+        state: at 1M triples they take 22 s and 15 s, which the first page or brief would otherwise wait
+        for. A failure here is met again, and reported, by the first request that needs them."""
         async def warm(day: date) -> None:
             network = await self.network(shared_sectors=False)
             await asyncio.to_thread(network.position, day)
@@ -125,36 +121,13 @@ class QueryService:
         if self._warming is not None:
             self._warming.cancel()
         self._warmed_day = date.today()
-        self._warming = asyncio.create_task(warm(self._warmed_day))
+        self._warming = asyncio.get_running_loop().create_task(warm(self._warmed_day))
         self._warming.add_done_callback(lambda task: task.cancelled() or task.exception())
 
-    async def _watch(self) -> None:
-        """Serve each build `innograph build` publishes. The new build's workers load beside the old ones,
-        which go on answering; then requests go to the new build, and the old workers stop once the
-        queries they run are done. Answers, pages and networks of the old build are dropped with it.
-        On a new day, warm that day's positions."""
-        while True:
-            await asyncio.sleep(_WATCH_S)
-            if self.store_dir.resolve() == self.served.build_dir:
-                if self._warmed_day != date.today():  # a new day: its positions, before its first brief
-                    self._warm()
-                continue
-            try:
-                new = await Served.open(self.settings, self.store_dir)
-            except (InnographError, OSError) as e:  # pruned or half-removed meanwhile: look again next time
-                _LOG.warning("could not open the new build at %s: %s; still serving %s", self.store_dir, e,
-                             self.served.build_dir.name)
-                continue
-            old, self.served = self.served, new
-            self._warm()
-            _LOG.info("serving the new build %s (%s triples)", new.build_dir.name,
-                      new.manifest.triples if new.manifest else "?")
-            await old.pool.retire()
-
-    # What the routes read is the build served now.
+    # What the routes read is the build served.
     @property
     def store(self) -> ox.Store:
-        return self.served.store
+        return self.served.build.store
 
     @property
     def graphs(self) -> frozenset[str]:
@@ -173,10 +146,10 @@ class QueryService:
     async def run(self, job: Job) -> Written:
         """Check the query, then run it.
 
-        Raises QueryTooLarge or QueryRefused before it runs; QueryError, NotAcceptable, QueryTimeout
-        or QueryCrashed from running it.
+        Raises QueryTooLarge or QueryRefused before it runs; QueryError, NotAcceptable or QueryTimeout
+        from running it.
         """
-        served = self.served  # one build from start to end, whatever is published meanwhile
+        served = self.served
         key = ResultCache.key(job)
         cached = served.cache.get(key)
         if cached is not None:
@@ -184,7 +157,21 @@ class QueryService:
         facts = check_query(job.query, self.policy, is_local_graph=served.graphs.__contains__)
         for graph in job.default_graphs + job.named_graphs:
             check_graph(graph, self.policy, is_local_graph=served.graphs.__contains__)
-        written = await served.pool.run(replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions))
+        job = replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions)
+        token = self.slot.started() if self.slot else None
+        try:
+            written = await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(self._executor, served.answer, job),
+                self.settings.query_timeout_s)
+        except asyncio.TimeoutError:
+            _LOG.warning("a query ran past the %g s limit; this worker retires to stop it", self.settings.query_timeout_s)
+            self.on_runaway()
+            raise QueryTimeout(f"the query ran past the {self.settings.query_timeout_s:g} s limit and was stopped") from None
+        except OSError as e:  # the store could not be read
+            raise QueryError(f"the store could not be read: {e}") from e
+        finally:
+            if self.slot and token is not None:
+                self.slot.finished(token)
         served.cache.put(key, written)
         return written
 
@@ -206,7 +193,7 @@ class QueryService:
         async with self._network_lock:
             if shared_sectors not in served.networks:
                 served.networks[shared_sectors] = await asyncio.to_thread(
-                    lambda: project(served.store, shared_sectors=shared_sectors))
+                    lambda: project(served.build.store, shared_sectors=shared_sectors))
             return served.networks[shared_sectors]
 
     async def document(self, key: Hashable, make: Callable[[], tuple[str, bytes]]) -> Written:
@@ -220,8 +207,7 @@ class QueryService:
             served.cache.put(key, written)
         return written
 
-    async def close(self) -> None:
-        for task in (self._watching, self._warming):
-            if task is not None:
-                task.cancel()
-        await self.served.pool.close()
+    def close(self) -> None:
+        if self._warming is not None:
+            self._warming.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)  # a runaway query's thread is not waited for

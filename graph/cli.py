@@ -484,20 +484,13 @@ def serve(store: StoreOption = None,
           host: Annotated[Optional[str], typer.Option(help="Address to listen on (default: settings' host).")] = None,
           port: Annotated[Optional[int], typer.Option(help="Port to listen on (default: settings' port).")] = None) -> None:
     """Serve the store over HTTP: SPARQL 1.1 at /sparql, named queries at /queries, the API's page at /docs."""
-    import uvicorn
-
-    from api.app import create_app
-    from graph.store import open_store
+    from api.server import serve as serve_build
 
     settings = Settings()
-    store_dir = store or settings.store_dir
     try:
-        open_store(store_dir)
+        serve_build(settings, store or settings.store_dir, host=host or settings.host, port=port or settings.port)
     except InnographError as e:
         _fail(e)
-    # h11, not httptools: httptools loses the body of POSTs that carry `Upgrade: h2c` (uvicorn issue 2722)
-    uvicorn.run(create_app(settings, store_dir=store_dir), host=host or settings.host, port=port or settings.port,
-                http="h11", log_level="info")
 
 
 @app.command("review")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 __all__ = [
     "InnographError", "InputError", "UnsafeInput", "ValidationFailed", "Violation",
     "StoreError", "StoreMissing", "QueryError", "UnknownQuery", "ParameterError",
-    "QueryRefused", "QueryTooLarge", "NotAcceptable", "QueryTimeout", "QueryCrashed",
+    "QueryRefused", "QueryTooLarge", "NotAcceptable", "QueryTimeout",
 ]
 
 
@@ -79,10 +79,6 @@ class NotAcceptable(QueryError):
 
 class QueryTimeout(QueryError):
     """A query ran past the time limit and was stopped."""
-
-
-class QueryCrashed(QueryError):
-    """The process that ran a query died; the service goes on with a new one."""
 
 
 class PdfUnavailable(InnographError):

@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     query_timeout_s: float = Field(default=10.0, gt=0)
-    query_workers: int = Field(default=0, ge=0, description="query processes; 0 means one per core")
+    query_workers: int = Field(default=0, ge=0, description="worker processes, each serving HTTP and running queries; 0 means one per core")
+    access_log: bool = Field(default=False, description="log every request (off: it costs each request its write)")
     max_rows: int = Field(default=10_000, ge=1)
     result_cache_mb: int = Field(default=64, ge=0, description="answers kept in memory; 0 turns the cache off")
     max_query_bytes: int = Field(default=100_000, ge=100)

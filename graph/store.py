@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from graph.errors import StoreError, StoreMissing
 
-__all__ = ["Manifest", "open_store", "read_manifest", "new_build_dir", "publish", "discard"]
+__all__ = ["Manifest", "check_built", "open_store", "read_manifest", "new_build_dir", "publish", "discard"]
 
 _KEEP_BUILDS = 2  # the published one and the one before it
 
@@ -41,14 +41,23 @@ def _oxigraph_dir(build_dir: Path) -> Path:
     return build_dir / "oxigraph"
 
 
-def open_store(store_dir: Path, *, read_only: bool = True) -> ox.Store:
-    """Open the published store.
+def check_built(store_dir: Path) -> Path:
+    """The oxigraph folder of the published store, without opening it.
 
     Raises StoreMissing when nothing has been built there yet.
     """
     target = _oxigraph_dir(store_dir)
     if not target.is_dir():
         raise StoreMissing(f"{store_dir}: no store has been built here; run `innograph build` first")
+    return target
+
+
+def open_store(store_dir: Path, *, read_only: bool = True) -> ox.Store:
+    """Open the published store.
+
+    Raises StoreMissing when nothing has been built there yet.
+    """
+    target = check_built(store_dir)
     return ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
 
 

@@ -1,15 +1,16 @@
-"""The rdflib engine behind the same worker pool (kept for benchmarks) answers as pyoxigraph does."""
+"""The rdflib engine behind the same workers (kept for benchmarks) answers as pyoxigraph does."""
 
-import asyncio
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from api.server import Build
 from graph.build import build
 from graph.catalogue import named
 from graph.errors import QueryError
-from graph.executor import Job, QueryPool, Term
+from graph.executor import Job, Term, execute, execute_rdflib, rdflib_dataset
 from graph.results import Written
 from graph.settings import Engine, Settings
 
@@ -27,23 +28,16 @@ def store_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def _answers(store_dir: Path, engine: Engine, jobs: list[Job]) -> list[Written | QueryError]:
-    """Each job run through a one-worker pool of the engine: its written answer, or the QueryError it raised."""
-
-    async def run_all() -> list[Written | QueryError]:
-        pool = QueryPool(store_dir, workers=1, timeout_s=30.0, engine=engine)
-        await pool.start()
-        answers: list[Written | QueryError] = []
+    """Each job answered by the engine as a worker answers it: its written answer, or the QueryError it raised."""
+    store = Build.loaded(store_dir.resolve()).store
+    answer = partial(execute_rdflib, rdflib_dataset(store)) if engine == "rdflib" else partial(execute, store)
+    answers: list[Written | QueryError] = []
+    for job in jobs:
         try:
-            for job in jobs:
-                try:
-                    answers.append(await pool.run(job))
-                except QueryError as e:
-                    answers.append(e)
-        finally:
-            await pool.close()
-        return answers
-
-    return asyncio.run(run_all())
+            answers.append(answer(job))
+        except QueryError as e:
+            answers.append(e)
+    return answers
 
 
 def _rows(written: Written | QueryError) -> set[tuple[tuple[str, str, str, str | None, str | None], ...]]:
