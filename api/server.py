@@ -113,7 +113,7 @@ class Supervisor:
         self.store_dir = store_dir
         self.sock = sock
         self.size = settings.query_workers or os.cpu_count() or 2
-        slots = 4 * self.size  # two generations at once, each with workers retiring
+        slots = 64 + 4 * self.size  # two generations at once, and workers still finishing after they retired
         self._busy_since = multiprocessing.RawArray(ctypes.c_double, slots)
         self._retiring = multiprocessing.RawArray(ctypes.c_bool, slots)
         self._workers: dict[int, _Worker] = {}
