@@ -220,21 +220,16 @@ class Supervisor:
             if pid == 0:
                 return
             worker = self._workers.pop(pid, None)
-            if worker is None:
-                continue
-            if not worker.retiring and not self._stopping:
+            if worker is not None and not worker.retiring and not self._stopping:
                 _LOG.warning("a worker (pid %d) ended unexpectedly (%s); starting another", pid, _how(status))
-                if worker.build is self._current:
-                    self._fork(worker.build)
+                self._replace(worker)
 
     def _check_workers(self) -> None:
         now = time.monotonic()
         limit = self.settings.query_timeout_s + _GRACE_S
         for worker in list(self._workers.values()):
-            if self._retiring[worker.slot] and not worker.retiring:  # stopped a runaway query: replace it now
-                worker.retiring, worker.since = True, now
-                if worker.build is self._current:
-                    self._fork(worker.build)
+            if self._retiring[worker.slot]:  # it stopped a runaway query and is finishing: replace it now
+                self._replace(worker)
             busy_since = self._busy_since[worker.slot]
             if busy_since and now - busy_since > limit:
                 _LOG.warning("a worker (pid %d) gave no answer for %.0f s; killing it", worker.pid, now - busy_since)
@@ -242,11 +237,15 @@ class Supervisor:
             elif worker.retiring and now - worker.since > limit:  # a retiring worker that does not finish
                 self._kill(worker)
 
+    def _replace(self, worker: _Worker) -> None:
+        """Count a worker as going, and fork another in its place when it serves the current build."""
+        if not worker.retiring:
+            worker.retiring, worker.since = True, time.monotonic()
+            if worker.build is self._current:
+                self._fork(worker.build)
+
     def _kill(self, worker: _Worker) -> None:
-        if not worker.retiring and worker.build is self._current:
-            worker.retiring = True
-            self._fork(worker.build)
-        worker.retiring = True
+        self._replace(worker)
         self._busy_since[worker.slot] = 0.0
         _signal(worker.pid, signal.SIGKILL)
 

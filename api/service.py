@@ -62,6 +62,7 @@ _LOG = logging.getLogger("uvicorn.error")  # uvicorn's own log: where a user of 
 # Queries one worker runs at once, each in a thread of its own (pyoxigraph releases the GIL); a runaway
 # query holds one of them until its worker retires.
 _QUERY_THREADS = 4
+_NEW_DAY_CHECK_S = 60.0  # how often a worker looks whether a new day's positions are to be warmed
 
 
 @dataclass
@@ -95,7 +96,6 @@ class QueryService:
     on_runaway: Callable[[], None] = lambda: None
     _network_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _warming: asyncio.Task[None] | None = None
-    _warmed_day: date | None = None
     _executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(_QUERY_THREADS, "query"))
 
     @classmethod
@@ -107,22 +107,25 @@ class QueryService:
         """
         service = cls(settings=settings, served=Served.open(settings, build), slot=slot, on_runaway=on_runaway)
         if build.memory is not None:
-            service.warm()
+            service._warm()
         return service
 
-    def warm(self) -> None:
+    def _warm(self) -> None:
         """Project the collaboration network now, in the background, and the day's positions that briefs
-        state: at 1M triples they take 22 s and 15 s, which the first page or brief would otherwise wait
-        for. A failure here is met again, and reported, by the first request that needs them."""
-        async def warm(day: date) -> None:
-            network = await self.network(shared_sectors=False)
-            await asyncio.to_thread(network.position, day)
+        state, and each new day's positions again: at 1M triples they take 22 s and 15 s, which the first
+        page or brief would otherwise wait for."""
+        async def warm() -> None:
+            while True:
+                day = date.today()
+                try:
+                    network = await self.network(shared_sectors=False)
+                    await asyncio.to_thread(network.position, day)
+                except Exception:  # met again, and reported, by the first request that needs them
+                    pass
+                while date.today() == day:
+                    await asyncio.sleep(_NEW_DAY_CHECK_S)
 
-        if self._warming is not None:
-            self._warming.cancel()
-        self._warmed_day = date.today()
-        self._warming = asyncio.get_running_loop().create_task(warm(self._warmed_day))
-        self._warming.add_done_callback(lambda task: task.cancelled() or task.exception())
+        self._warming = asyncio.get_running_loop().create_task(warm())
 
     # What the routes read is the build served.
     @property
@@ -170,7 +173,7 @@ class QueryService:
         except OSError as e:  # the store could not be read
             raise QueryError(f"the store could not be read: {e}") from e
         finally:
-            if self.slot and token is not None:
+            if self.slot is not None and token is not None:
                 self.slot.finished(token)
         served.cache.put(key, written)
         return written
