@@ -37,7 +37,7 @@ def create_app(settings: Settings, *, build: Build, slot: WorkerSlot | None = No
                   description="SPARQL 1.1 over the knowledge graph of Ho Chi Minh City's innovation ecosystem; "
                               "every fact carries the source sentence it came from.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
-                       expose_headers=["X-Innograph-Truncated", "X-Innograph-Rows", "Link"])
+                       expose_headers=sparql.CORS_EXPOSED)
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(pages.router)

@@ -6,7 +6,7 @@ from fastapi.responses import PlainTextResponse
 from graph.errors import (InnographError, NotAcceptable, ParameterError, PdfUnavailable, QueryError,
                           QueryRefused, QueryTimeout, QueryTooLarge, StoreError, UnknownQuery)
 
-__all__ = ["STATUS", "install", "ERROR_RESPONSES", "error_responses"]
+__all__ = ["STATUS", "install", "ERROR_RESPONSES", "error_response", "error_responses", "status_of"]
 
 # Most specific first: the first class an error is an instance of gives its status.
 STATUS: list[tuple[type[InnographError], int]] = [
@@ -30,8 +30,13 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
     return {code: ERROR_RESPONSES[code] for code in codes}
 
 
-def _status(error: InnographError) -> int:
+def status_of(error: InnographError) -> int:
     return next((code for cls, code in STATUS if isinstance(error, cls)), 500)
+
+
+def error_response(error: InnographError) -> PlainTextResponse:
+    """An innograph error as its status and its message in plain text."""
+    return PlainTextResponse(str(error) + "\n", status_code=status_of(error))
 
 
 def install(app: FastAPI) -> None:
@@ -39,6 +44,6 @@ def install(app: FastAPI) -> None:
 
     async def handle(_: Request, error: Exception) -> PlainTextResponse:
         assert isinstance(error, InnographError)
-        return PlainTextResponse(str(error) + "\n", status_code=_status(error))
+        return error_response(error)
 
     app.add_exception_handler(InnographError, handle)

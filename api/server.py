@@ -1,8 +1,8 @@
 """`innograph serve`: a supervisor that loads the build once and forks HTTP workers that share it.
 
-Each worker is a whole service (uvicorn and the FastAPI app) on one listening socket that all of them
-accept on, and runs its queries in threads of its own process: pyoxigraph releases the GIL while it
-evaluates, so there is no hop to another process on any request. The workers are forked from the
+Each worker is a whole service (its HTTP server, api/worker.py, and the FastAPI app) on one listening
+socket that all of them accept on, and runs its queries in threads of its own process: pyoxigraph
+releases the GIL while it evaluates, so there is no hop to another process on any request. The workers are forked from the
 supervisor after it has loaded the store into memory, so they share its pages (copy-on-write) instead
 of each holding a copy.
 
@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-import uvicorn
 
 from graph.errors import InnographError
 from graph.settings import Settings
@@ -38,7 +37,7 @@ from graph.store import check_built, open_store
 
 __all__ = ["Build", "Supervisor", "WorkerSlot", "serve"]
 
-_LOG = logging.getLogger("uvicorn.error")  # uvicorn's own log: where a user of `innograph serve` looks
+_LOG = logging.getLogger("innograph")
 _TICK_S = 0.1  # how often the supervisor looks at its workers
 _WATCH_S = 2.0  # how often it looks whether `innograph build` has published a new store
 _GRACE_S = 5.0  # past the time limit, how long a worker may go without answering before it is killed
@@ -197,7 +196,7 @@ class Supervisor:
             code = 1
             try:
                 for signum in (signal.SIGTERM, signal.SIGINT):
-                    signal.signal(signum, signal.SIG_DFL)  # uvicorn installs its own while it serves
+                    signal.signal(signum, signal.SIG_DFL)  # the worker's server installs its own while it serves
                 _serve_worker(self.settings, build, self.sock, WorkerSlot(self._busy_since, self._retiring, slot))
                 code = 0
             finally:
@@ -205,7 +204,7 @@ class Supervisor:
         self._workers[pid] = _Worker(pid, slot, build)
 
     def _retire(self, worker: _Worker) -> None:
-        """Ask a worker to finish the requests it holds and exit (uvicorn's graceful shutdown)."""
+        """Ask a worker to finish the requests it holds and exit."""
         if not worker.retiring:
             worker.retiring, worker.since = True, time.monotonic()
             _signal(worker.pid, signal.SIGTERM)
@@ -276,14 +275,12 @@ def _how(status: int) -> str:
 
 def _serve_worker(settings: Settings, build: Build, sock: socket.socket, slot: WorkerSlot) -> None:
     from api.app import create_app
+    from api.worker import WorkerServer
 
     app = create_app(settings, build=build, slot=slot)
-    # h11, not httptools: httptools loses the body of POSTs that carry `Upgrade: h2c` (uvicorn issue 2722)
-    config = uvicorn.Config(app, http="h11", lifespan="on", log_level="warning", access_log=settings.access_log,
-                            timeout_graceful_shutdown=int(settings.query_timeout_s) + 1)
-    server = uvicorn.Server(config)
+    server = WorkerServer(app, settings)
     app.state.server = server  # a worker that stopped a runaway query retires through it
-    server.run(sockets=[sock])
+    server.serve(sock)
 
 
 def serve(settings: Settings, store_dir: Path, *, host: str, port: int) -> None:

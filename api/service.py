@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,13 +29,14 @@ class ResultCache:
     """Answers already written, least recently used dropped first, bounded in bytes.
 
     A build never changes, so the same query, asked the same way, has the same answer: it is written once
-    for each build served.
+    for each build served. The threads of a worker's HTTP server share it.
     """
 
     def __init__(self, max_bytes: int) -> None:
         self._entries: OrderedDict[Hashable, Written] = OrderedDict()
         self._bytes = 0
         self._max_bytes = max_bytes
+        self._lock = threading.Lock()
 
     @staticmethod
     def key(job: Job) -> Hashable:
@@ -42,23 +44,27 @@ class ResultCache:
                 tuple(sorted(job.substitutions.items())), job.base_iri)
 
     def get(self, key: Hashable) -> Written | None:
-        written = self._entries.get(key)
-        if written is not None:
-            self._entries.move_to_end(key)
-        return written
+        with self._lock:
+            written = self._entries.get(key)
+            if written is not None:
+                self._entries.move_to_end(key)
+            return written
 
     def put(self, key: Hashable, written: Written) -> None:
         size = len(written.body)
         if size > self._max_bytes // 4:  # a very large answer would push out many small ones
             return
-        self._entries[key] = written
-        self._bytes += size
-        while self._bytes > self._max_bytes:
-            _, dropped = self._entries.popitem(last=False)
-            self._bytes -= len(dropped.body)
+        with self._lock:
+            if key in self._entries:  # written meanwhile by another thread
+                return
+            self._entries[key] = written
+            self._bytes += size
+            while self._bytes > self._max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped.body)
 
 
-_LOG = logging.getLogger("uvicorn.error")  # uvicorn's own log: where a user of `innograph serve` looks
+_LOG = logging.getLogger("innograph")
 # Queries one worker runs at once, each in a thread of its own (pyoxigraph releases the GIL); a runaway
 # query holds one of them until its worker retires.
 _QUERY_THREADS = 4
@@ -147,36 +153,71 @@ class QueryService:
                       allowed_hosts=frozenset(h.lower() for h in s.allowed_hosts))
 
     async def run(self, job: Job) -> Written:
-        """Check the query, then run it.
+        """Check the query, then run it in a query thread, answering 503 at the time limit.
 
         Raises QueryTooLarge or QueryRefused before it runs; QueryError, NotAcceptable or QueryTimeout
         from running it.
+        """
+        key, written, job = self._checked(job)
+        if written is not None:
+            return written
+        token = self.slot.started() if self.slot else None
+        try:
+            written = await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(self._executor, self._answer, job),
+                self.settings.query_timeout_s)
+        except asyncio.TimeoutError:
+            raise self.stopped() from None
+        finally:
+            if self.slot is not None and token is not None:
+                self.slot.finished(token)
+        self.served.cache.put(key, written)
+        return written
+
+    def run_here(self, job: Job) -> Written:
+        """`run`, in the calling thread: the worker's HTTP server (api/worker.py) answers 503 at the time
+        limit on its behalf.
+
+        Raises what `run` raises, but QueryTimeout.
+        """
+        key, written, job = self._checked(job)
+        if written is not None:
+            return written
+        token = self.slot.started() if self.slot else None
+        try:
+            written = self._answer(job)
+        finally:
+            if self.slot is not None and token is not None:
+                self.slot.finished(token)
+        self.served.cache.put(key, written)
+        return written
+
+    def stopped(self) -> QueryTimeout:
+        """The error for a query past the time limit; the worker retires, which stops it."""
+        _LOG.warning("a query ran past the %g s limit; this worker retires to stop it", self.settings.query_timeout_s)
+        self.on_runaway()
+        return QueryTimeout(f"the query ran past the {self.settings.query_timeout_s:g} s limit and was stopped")
+
+    def _checked(self, job: Job) -> tuple[Hashable, Written | None, Job]:
+        """The job's cache key, its cached answer if there is one, and the job as the policy lets it run.
+
+        Raises QueryTooLarge or QueryRefused.
         """
         served = self.served
         key = ResultCache.key(job)
         cached = served.cache.get(key)
         if cached is not None:
-            return cached
+            return key, cached, job
         facts = check_query(job.query, self.policy, is_local_graph=served.graphs.__contains__)
         for graph in job.default_graphs + job.named_graphs:
             check_graph(graph, self.policy, is_local_graph=served.graphs.__contains__)
-        job = replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions)
-        token = self.slot.started() if self.slot else None
+        return key, None, replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions)
+
+    def _answer(self, job: Job) -> Written:
         try:
-            written = await asyncio.wait_for(
-                asyncio.get_running_loop().run_in_executor(self._executor, served.answer, job),
-                self.settings.query_timeout_s)
-        except asyncio.TimeoutError:
-            _LOG.warning("a query ran past the %g s limit; this worker retires to stop it", self.settings.query_timeout_s)
-            self.on_runaway()
-            raise QueryTimeout(f"the query ran past the {self.settings.query_timeout_s:g} s limit and was stopped") from None
+            return self.served.answer(job)
         except OSError as e:  # the store could not be read
             raise QueryError(f"the store could not be read: {e}") from e
-        finally:
-            if self.slot is not None and token is not None:
-                self.slot.finished(token)
-        served.cache.put(key, written)
-        return written
 
     async def select(self, query: str, **params: Term) -> list[dict[str, dict[str, str]]]:
         """The rows of a SELECT, each variable bound to its SPARQL JSON term (type, value, xml:lang, datatype).

@@ -1,5 +1,7 @@
 """The SPARQL 1.1 Protocol for queries at /sparql, and the named queries at /queries."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -7,14 +9,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, status_of
 from api.service import QueryService
 from graph.catalogue import catalogue, named
-from graph.errors import NotAcceptable, QueryError, QueryRefused
+from graph.errors import InnographError, NotAcceptable, QueryError, QueryRefused
 from graph.executor import Job, Term
 from graph.results import GRAPH_TYPES, MEDIA_TYPES, SOLUTION_TYPES, Written, choose
 
-__all__ = ["router", "get_service"]
+__all__ = ["router", "get_service", "answer", "Reply", "error_reply", "CORS_EXPOSED"]
 
 router = APIRouter()
 
@@ -27,6 +29,29 @@ async def get_service(request: Request) -> QueryService:
 Service = Annotated[QueryService, Depends(get_service)]
 _FORM = "application/x-www-form-urlencoded"
 _RESULT_CONTENT = {t: {} for t in SOLUTION_TYPES + GRAPH_TYPES}
+CORS_EXPOSED = ["X-Innograph-Truncated", "X-Innograph-Rows", "Link"]  # the answer's headers a browser client may read
+
+
+@dataclass
+class Reply:
+    """An answer: what the worker's HTTP server (api/worker.py) writes, or a route returns as a Response."""
+
+    status: int
+    body: bytes
+    media_type: str  # with its charset; "" when `headers` holds the content type
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def response(self) -> Response:
+        return Response(self.body, status_code=self.status, media_type=self.media_type or None, headers=self.headers)
+
+
+def error_reply(error: InnographError) -> Reply:
+    """An innograph error as its status and its message in plain text, as api/errors.py answers the routes."""
+    return Reply(status_of(error), str(error).encode() + b"\n", "text/plain; charset=utf-8")
+
+
+def _with_charset(media: str) -> str:
+    return media + "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else media
 
 
 def parse_accept(header: str | None, fmt: str | None) -> list[tuple[str, float]]:
@@ -55,7 +80,7 @@ def parse_accept(header: str | None, fmt: str | None) -> list[tuple[str, float]]
     return ranges or [("*/*", 1.0)]
 
 
-def _respond(written: Written, max_rows: int, *, next_page: str | None = None) -> Response:
+def _respond(written: Written, max_rows: int, *, next_page: str | None = None) -> Reply:
     headers = {"Vary": "Accept", "X-Innograph-Rows": str(written.count)}
     if written.truncated:
         headers["X-Innograph-Truncated"] = "true"
@@ -63,10 +88,7 @@ def _respond(written: Written, max_rows: int, *, next_page: str | None = None) -
                               else f'199 innograph "result cut at the row limit of {max_rows}"')
     if next_page:
         headers["Link"] = f'<{next_page}>; rel="next"'
-    media = written.media_type
-    if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
-        media += "; charset=utf-8"
-    return Response(content=written.body, media_type=media, headers=headers)
+    return Reply(200, written.body, _with_charset(written.media_type), headers)
 
 
 def _one(values: dict[str, list[str]], key: str) -> str | None:
@@ -76,14 +98,38 @@ def _one(values: dict[str, list[str]], key: str) -> str | None:
     return found[0] if found else None
 
 
+def answer(method: str, query_string: str, headers: Mapping[str, str], body: bytes, endpoint: str,
+           service: QueryService) -> Reply:
+    """The SPARQL 1.1 Protocol's answer to a GET or POST at `endpoint`, run in the calling thread;
+    an innograph error is answered with its status and message. `headers` are keyed in lower case."""
+    try:
+        asked = _asked(method, query_string, headers, body, endpoint, service)
+        return asked if isinstance(asked, Reply) else _respond(service.run_here(asked), service.settings.max_rows)
+    except InnographError as error:
+        return error_reply(error)
+
+
 async def _protocol(request: Request, service: QueryService) -> Response:
-    params = parse_qs(request.url.query, keep_blank_values=True)
+    body = await request.body() if request.method == "POST" else b""
+    asked = _asked(request.method, request.url.query, request.headers, body, str(request.url.replace(query="")), service)
+    reply = asked if isinstance(asked, Reply) else _respond(await service.run(asked), service.settings.max_rows)
+    return reply.response()
+
+
+def _asked(method: str, query_string: str, headers: Mapping[str, str], body: bytes, endpoint: str,
+           service: QueryService) -> Job | Reply:
+    """The job a protocol request asks for, or the reply that answers it without one (the service
+    description, an unsupported media type).
+
+    Raises QueryError or QueryRefused for a request the protocol does not allow, NotAcceptable for an
+    unknown format name.
+    """
+    params = parse_qs(query_string, keep_blank_values=True)
     query: str | None = None
-    if request.method == "POST":
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if method == "POST":
+        media = headers.get("content-type", "").split(";")[0].strip().lower()
         if media == "application/sparql-update":
             raise QueryRefused("this endpoint is read-only: SPARQL updates are not accepted")
-        body = await request.body()
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -100,20 +146,19 @@ async def _protocol(request: Request, service: QueryService) -> Response:
         elif media == "application/sparql-query":
             query = text
         else:
-            return Response(f"a query is POSTed as {_FORM} or application/sparql-query, not {media or 'no media type'}\n",
-                            status_code=415, media_type="text/plain")
+            message = f"a query is POSTed as {_FORM} or application/sparql-query, not {media or 'no media type'}\n"
+            return Reply(415, message.encode(), "text/plain; charset=utf-8")
     else:
         if "update" in params:
             raise QueryRefused("this endpoint is read-only: SPARQL updates are not accepted")
         query = _one(params, "query")
         if query is None:
-            return _service_description(request, service)
-    if request.method == "POST" and "query" in params:
+            return _service_description(headers.get("accept"), endpoint, service)
+    if method == "POST" and "query" in params:
         raise QueryError("send the query in the body or the URL, not both")
-    accept = parse_accept(request.headers.get("accept"), _one(params, "format") or _one(params, "output"))
-    job = Job(query=query, accept=accept, max_rows=service.settings.max_rows, base_iri=str(request.url.replace(query="")),
-              default_graphs=tuple(params.get("default-graph-uri", [])), named_graphs=tuple(params.get("named-graph-uri", [])))
-    return _respond(await service.run(job), service.settings.max_rows)
+    accept = parse_accept(headers.get("accept"), _one(params, "format") or _one(params, "output"))
+    return Job(query=query, accept=accept, max_rows=service.settings.max_rows, base_iri=endpoint,
+               default_graphs=tuple(params.get("default-graph-uri", [])), named_graphs=tuple(params.get("named-graph-uri", [])))
 
 
 _SPARQL_DOC = """Ask the graph in SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE).
@@ -148,11 +193,10 @@ async def sparql_post(request: Request, service: Service) -> Response:
     return await _protocol(request, service)
 
 
-def _service_description(request: Request, service: QueryService) -> Response:
-    accept = parse_accept(request.headers.get("accept"), None)
-    media = choose(accept, "graph")
+def _service_description(accept_header: str | None, endpoint_iri: str, service: QueryService) -> Reply:
+    media = choose(parse_accept(accept_header, None), "graph")
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    endpoint = ox.NamedNode(str(request.url.replace(query="")))
+    endpoint = ox.NamedNode(endpoint_iri)
     node = ox.BlankNode("service")
     dataset = ox.BlankNode("dataset")
     triples = [ox.Triple(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(sd + "Service")),
@@ -171,7 +215,7 @@ def _service_description(request: Request, service: QueryService) -> Response:
     formats = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
                "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}
     body = ox.serialize(triples, format=formats[media], prefixes={"sd": sd} if media == "text/turtle" else None)
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+    return Reply(200, body, _with_charset(media), {"Vary": "Accept"})
 
 
 @router.get("/queries", summary="The named queries", responses=ERROR_RESPONSES)
@@ -211,4 +255,4 @@ async def run_named(name: str, request: Request, service: Service,
     job = Job(query=text, accept=parse_accept(request.headers.get("accept"), fmt), max_rows=page, substitutions=substitutions)
     written = await service.run(job)
     next_page = str(request.url.include_query_params(offset=offset + written.count)) if written.truncated else None
-    return _respond(written, page, next_page=next_page)
+    return _respond(written, page, next_page=next_page).response()

@@ -104,14 +104,14 @@ class _RowMarks:
     `pattern` matches each mark, its group "cut" where a document cut after that many rows ends. A
     format whose strings can hold a mark is matched with its strings (its group "open" matches a
     string the writer has not finished). Where strings cannot hold `fast`, rows are counted with
-    bytes.count, ten times quicker than a regex; that count holds until `unsure` turns up.
+    bytes.count, ten times quicker than a regex; that count holds until `unsure` matches.
     """
 
     pattern: re.Pattern[bytes]
     header: int  # marks before the first row's
     closing: bytes  # what completes a document cut after a row
     fast: bytes | None = None  # the mark, where bytes.count can count it
-    unsure: tuple[bytes, ...] = ()  # texts after which `fast` may also occur inside strings
+    unsure: re.Pattern[bytes] | None = None  # texts after which `fast` may also occur inside strings
     last: bytes | None = None  # how a complete document ends when its last row has no mark of its own
 
 
@@ -123,9 +123,11 @@ _CSV = _RowMarks(re.compile(rb'"[^"]*"|\r\n(?P<cut>)|(?P<open>")'), 1, b"")
 _XML = _RowMarks(re.compile(rb"</result>(?P<cut>)"), 0, b"</results></sparql>", fast=b"</result>")
 # In JSON ',{"' and a variable's name begin every row but the first. A string escapes '"', so its text
 # never holds '{"'; its closing quote can follow ",{" but is then followed by "}" or ",", never a name.
-# A row with no bound variable ("{}") has no name, so results that hold "{}" are read with their strings.
+# A row with no bound variable ("{}") has no name, so results that hold "{}" are read with their strings,
+# as are those that hold '{"}' or '{",' (one pattern for the three: one pass over the bytes, not three).
 _JSON = _RowMarks(re.compile(rb'"(?:[^"\\]|\\.)*"|(?P<cut>),\{|(?P<open>")'), 0, b"]}}", fast=b',{"',
-                  unsure=(b"{}", b',{"}', b',{",'), last=b"}]}}")
+                  unsure=re.compile(rb'\{(?:\}|"[},])'), last=b"}]}}")
+_UNSURE_LONGEST = 3  # the longest text `unsure` matches
 
 _ROW_MARKS = {SOLUTION_TYPES[0]: _JSON, SOLUTION_TYPES[1]: _XML, "text/csv": _CSV, "text/tab-separated-values": _TSV}
 _HELD_BACK = len(b"</result>") - 1  # bytes left unread until the next chunk: every mark that begins before them is whole
@@ -157,8 +159,8 @@ class _RowLimit(io.RawIOBase):
         """Count the marks that begin before `end` (all of them once the writer is `done`); past the limit,
         cut the document and stop the writer."""
         if end > self.read:
-            if self.fast and any(self.data.find(text, self.read, end + len(text) - 1) >= 0
-                                 for text in self.marks.unsure):
+            unsure = self.marks.unsure
+            if self.fast and unsure is not None and unsure.search(self.data, self.read, end + _UNSURE_LONGEST - 1):
                 self.fast, self.seen, self.read = False, 0, 0  # read it all again, strings and all
             if self.fast:
                 mark = self.marks.fast

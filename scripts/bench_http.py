@@ -1,14 +1,19 @@
-"""Load-test the SPARQL service over HTTP, with pyoxigraph and with rdflib behind the same app.
+"""Load-test the SPARQL service over HTTP, with pyoxigraph and with rdflib behind the same app, beside
+Oxigraph's own server holding the same data.
 
-    python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10] [--engines oxigraph,rdflib]
+    python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10] [--engines oxigraph,oxigraph-server,rdflib]
 
-For each engine it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
+For each of innograph's engines it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
 for each benchmark query runs a closed loop of 8 concurrent keep-alive clients for a fixed time and
 prints requests per second, p50 and p99 latency, errors, and where the CPU went: milliseconds of
 CPU per request in the server's supervisor process, in its workers (HTTP, FastAPI, the query and
 its result writing) and in the load client. The queries: partners of one organisation, partnerships
 per sector, a label search, a two-hop neighbourhood, and every named query in graph/queries with
-its example parameters. Then the ratio of the two engines' throughput.
+its example parameters. `oxigraph-server` is Oxigraph's own HTTP server (`oxigraph serve`, from the
+`oxigraph` package on PyPI) with the build's quads loaded into its in-memory store, the default graph
+the union of the named graphs as in innograph, asked the ad-hoc queries with innograph's prefixes
+declared; the named queries are innograph's own and are not asked of it. Then each system's
+throughput against the first one's.
 
 The load comes from wrk when it is installed (`apt-get install wrk`; one C thread drives all the
 connections), otherwise from Python client processes (http.client, one keep-alive connection a
@@ -49,6 +54,7 @@ if str(PROJECT) not in sys.path:
 from graph.catalogue import catalogue  # noqa: E402
 
 JSON = "application/sparql-results+json"
+OXIGRAPH_SERVER = "oxigraph-server"
 
 # The four ad-hoc queries of DESIGN.md §3, written against the generated graph.
 ADHOC: dict[str, str] = {
@@ -78,10 +84,11 @@ class Bench:
     name: str
     path: str  # path and query string
     accept: str = JSON
+    text: str | None = None  # an ad-hoc query's text, which another SPARQL server can be asked too
 
 
 def benches(only: str | None) -> list[Bench]:
-    found = [Bench(name, "/sparql?" + urlencode({"query": text})) for name, text in ADHOC.items()]
+    found = [Bench(name, "/sparql?" + urlencode({"query": text}), text=text) for name, text in ADHOC.items()]
     for q in catalogue().values():
         params = {**q.example, "format": "json"}
         found.append(Bench(f"q:{q.name}", f"/queries/{quote(q.name)}?" + urlencode(params)))
@@ -112,30 +119,32 @@ class Result:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds) of a process, or None when it is gone."""
+def _stat(pid: int) -> tuple[int, float, float] | None:
+    """(parent pid, CPU seconds, CPU seconds of its children that exited) of a process, or None when it is gone."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = text[text.rindex(")") + 2:].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK, (int(fields[13]) + int(fields[14])) / _TICK
 
 
 def cpu_of_tree(root: int) -> tuple[float, float]:
-    """CPU seconds used so far by a process and by all of its descendants."""
+    """CPU seconds used so far by a process and by all of its descendants, those that exited included
+    (workers come and go: a sum of the living ones alone would fall when one exits)."""
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
+    exited: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             found = _stat(int(entry))
             if found:
-                parents[int(entry)], cpu[int(entry)] = found
+                parents[int(entry)], cpu[int(entry)], exited[int(entry)] = found
     descendants, frontier = set(), {root}
     while frontier:
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - descendants
         descendants |= frontier
-    return cpu.get(root, 0.0), sum(cpu[p] for p in descendants)
+    return cpu.get(root, 0.0), sum(cpu[p] for p in descendants) + sum(exited.get(p, 0.0) for p in descendants | {root})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -306,6 +315,54 @@ class Server:
         self._log.close()
 
 
+class OxigraphServer:
+    """`oxigraph serve` in memory on 127.0.0.1:port, loaded with the quads of a built store."""
+
+    def __init__(self, store: Path, port: int, log: Path) -> None:
+        import pyoxigraph as ox
+
+        from graph.store import open_store
+        binary = which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+        if not Path(binary).exists():
+            raise SystemExit("Oxigraph's server is not installed: pip install oxigraph (or leave oxigraph-server out of --engines)")
+        self.port = port
+        self._quads = open_store(store.resolve()).dump(format=ox.RdfFormat.N_QUADS)
+        self._log = open(log, "wb")
+        self.process = subprocess.Popen([binary, "serve", "--union-default-graph", "--bind", f"127.0.0.1:{port}"],
+                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def path(self, bench: Bench) -> str:
+        from graph.namespaces import PREFIXES
+        prefixes = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+        return "/query?" + urlencode({"query": prefixes + (bench.text or "")})
+
+    def wait_ready(self, timeout: float) -> float:
+        """Seconds until it answers and holds the data (loaded by POST /store)."""
+        started = time.monotonic()
+        while self.process.poll() is None and time.monotonic() - started < timeout:
+            try:
+                if get("127.0.0.1", self.port, "/query?query=ASK%7B%7D", JSON, timeout=2)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"Oxigraph's server did not answer within {timeout:g} s; see {self._log.name}")
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request("POST", "/store", body=self._quads, headers={"Content-Type": "application/n-quads"})
+            response = conn.getresponse()
+            if response.status not in (200, 201, 204):
+                raise RuntimeError(f"Oxigraph's server refused the data: HTTP {response.status} {response.read()[:200]!r}")
+        finally:
+            conn.close()
+        return time.monotonic() - started
+
+    def wait_idle(self, timeout: float) -> float:
+        return 0.0
+
+    stop = Server.stop
+
+
 def drain(port: int, *, timeout: float) -> float:
     """Seconds until a trivial query is answered: how long the server stayed busy with queued requests."""
     started = time.monotonic()
@@ -345,47 +402,56 @@ def build(data: Path, store: Path) -> None:
     print(f"build: {time.monotonic() - started:.1f} s", flush=True)
 
 
-HEADER = (f"{'engine':8} {'query':28} {'rows':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+HEADER = (f"{'engine':15} {'query':28} {'rows':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
           f"{'main ms':>8} {'work ms':>8} {'client ms':>9}")
 
 
 def line(r: Result) -> str:
-    return (f"{r.engine:8} {r.query:28} {r.rows:>6} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.errors:6d} "
+    return (f"{r.engine:15} {r.query:28} {r.rows:>6} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.errors:6d} "
             f"{r.main_ms:8.2f} {r.workers_ms:8.2f} {r.client_ms:9.3f}" + (f"  {r.note}" if r.note else ""))
 
 
 def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], logdir: Path) -> list[Result]:
     port = args.port or free_port()
-    env = {"INNOGRAPH_ENGINE": engine, "INNOGRAPH_QUERY_TIMEOUT_S": str(args.query_timeout)}
-    if not args.cache:
-        env["INNOGRAPH_RESULT_CACHE_MB"] = "0"
-    if args.workers:
-        env["INNOGRAPH_QUERY_WORKERS"] = str(args.workers)
-    server = Server(args.store, port, env, logdir / f"serve-{engine}.log")
+    server: Server | OxigraphServer
+    if engine == OXIGRAPH_SERVER:
+        server = OxigraphServer(args.store, port, logdir / f"serve-{engine}.log")
+        queries = [b for b in queries if b.text is not None]
+    else:
+        env = {"INNOGRAPH_ENGINE": engine, "INNOGRAPH_QUERY_TIMEOUT_S": str(args.query_timeout)}
+        if not args.cache:
+            env["INNOGRAPH_RESULT_CACHE_MB"] = "0"
+        if args.workers:
+            env["INNOGRAPH_QUERY_WORKERS"] = str(args.workers)
+        server = Server(args.store, port, env, logdir / f"serve-{engine}.log")
     results = []
     try:
         ready = server.wait_ready(args.start_timeout)
         idle = server.wait_idle(args.start_timeout)
         print(f"\n{engine}: serving {args.store} on 127.0.0.1:{port} after {ready:.1f} s, idle {idle:.1f} s later "
-              f"(cache {'on' if args.cache else 'off'}, client {args.client_used})", flush=True)
+              f"(cache {'on' if args.cache and engine != OXIGRAPH_SERVER else 'off'}, client {args.client_used}; "
+              f"load average {os.getloadavg()[0]:.2f})", flush=True)
         print(HEADER, flush=True)
         timeout = args.query_timeout + 5
         for bench in queries:
+            path = server.path(bench) if isinstance(server, OxigraphServer) else bench.path
             try:
-                status, headers, body = get("127.0.0.1", port, bench.path, bench.accept, timeout=timeout)
+                status, headers, body = get("127.0.0.1", port, path, bench.accept, timeout=timeout)
             except OSError as e:
                 status, headers, body = 0, {}, str(e).encode()
-            rows = headers.get("x-innograph-rows", "-")
+            rows = headers.get("x-innograph-rows") or _rows(body, status)
             note = "" if status == 200 else f"probe: HTTP {status} {body[:80]!r}"
             main0, workers0 = cpu_of_tree(server.process.pid)
             _children_cpu()
             if args.client_used == "wrk":
-                load = run_wrk(f"http://127.0.0.1:{port}{bench.path}", bench.accept, connections=args.connections,
+                load = run_wrk(f"http://127.0.0.1:{port}{path}", bench.accept, connections=args.connections,
                                duration=args.duration, timeout=timeout, threads=args.wrk_threads)
             else:
-                load = run_python("127.0.0.1", port, bench.path, bench.accept, connections=args.connections,
+                load = run_python("127.0.0.1", port, path, bench.accept, connections=args.connections,
                                   duration=args.duration, timeout=timeout, processes=args.client_processes)
             main1, workers1 = cpu_of_tree(server.process.pid)
+            if engine == OXIGRAPH_SERVER:  # one process does all the work: count it with the workers
+                main0, workers0, main1, workers1 = 0.0, main0 + workers0, 0.0, main1 + workers1
             # Requests still queued when the load stopped go on running (the server does not drop the jobs of
             # clients that went away); wait until a trivial query gets through, so that the next query starts on an
             # idle server. Its CPU is not counted above.
@@ -408,12 +474,21 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
     return results
 
 
+def _rows(body: bytes, status: int) -> str:
+    """The rows of a SPARQL JSON answer from a server that does not say how many it sent."""
+    try:
+        return str(len(json.loads(body)["results"]["bindings"])) if status == 200 else "-"
+    except (ValueError, KeyError, TypeError):
+        return "-"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, required=True, help="the store to serve (built here with --build)")
     parser.add_argument("--data", type=Path, help="a folder written by scripts/generate.py, for --build")
     parser.add_argument("--build", action="store_true", help="build the store from --data and the ontology first")
-    parser.add_argument("--engines", default="oxigraph,rdflib", help="comma-separated: oxigraph, rdflib")
+    parser.add_argument("--engines", default=f"oxigraph,{OXIGRAPH_SERVER},rdflib",
+                        help=f"comma-separated: oxigraph and rdflib (innograph's engines), {OXIGRAPH_SERVER} (Oxigraph's own server)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per query (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive clients (default 8)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
@@ -445,10 +520,10 @@ def main() -> None:
         for engine in engines:
             results += bench_engine(engine, args, queries, Path(logs))
 
-    if len(engines) > 1:
-        base, other = engines[0], engines[1]
-        by = {(r.engine, r.query): r for r in results}
-        print(f"\n{'query':28} {base + ' req/s':>15} {other + ' req/s':>15} {'ratio':>8}")
+    base = engines[0]
+    by = {(r.engine, r.query): r for r in results}
+    for other in engines[1:]:
+        print(f"\n{'query':28} {base + ' req/s':>18} {other + ' req/s':>22} {'ratio':>8}")
         ratios = []
         for bench in queries:
             a, b = by.get((base, bench.name)), by.get((other, bench.name))
@@ -457,9 +532,9 @@ def main() -> None:
             ratio = a.rps / b.rps if b.rps else float("inf")
             if b.rps and a.rps:
                 ratios.append(ratio)
-            print(f"{bench.name:28} {a.rps:15.1f} {b.rps:15.1f} {ratio:8.1f}" + ("  (no successful request)" if not b.rps else ""))
+            print(f"{bench.name:28} {a.rps:18.1f} {b.rps:22.1f} {ratio:8.2f}" + ("  (no successful request)" if not b.rps else ""))
         if ratios:
-            print(f"{'geometric mean':28} {'':15} {'':15} {statistics.geometric_mean(ratios):8.1f}")
+            print(f"{'geometric mean':28} {'':18} {'':22} {statistics.geometric_mean(ratios):8.2f}")
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
 

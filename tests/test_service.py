@@ -205,6 +205,52 @@ def test_a_query_nested_100000_levels_gets_400_and_the_server_lives_on(server: t
     assert _labels(httpx.get(f"{base}/sparql", params={"query": LABELS}))
 
 
+def _exchange(base: str, data: bytes, *, then: bytes = b"", answers: int = 1) -> list[bytes]:
+    """Raw bytes to the server on one connection; the responses that come back, each head and body."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(data)
+        received = b""
+        if then:  # sent once the server has said 100 Continue
+            while b"\r\n\r\n" not in received:
+                received += sock.recv(65536)
+            sock.sendall(then)
+        responses: list[bytes] = []
+        while len(responses) < answers:
+            head_end = received.find(b"\r\n\r\n")
+            if head_end >= 0:
+                head = received[:head_end].decode("latin-1")
+                length = next((int(line.split(":")[1]) for line in head.split("\r\n") if line.lower().startswith("content-length:")), 0)
+                if len(received) >= head_end + 4 + length:
+                    responses.append(received[:head_end + 4 + length])
+                    received = received[head_end + 4 + length:]
+                    continue
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        return responses
+
+
+def test_the_http_server_speaks_http_1_1_to_hand_written_clients(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """What the worker's own HTTP server does that no library client shows: requests pipelined on one
+    connection are answered in order, a client that waits for 100 Continue gets it, and bytes that are
+    not HTTP get 400 with the reason, while the server lives on."""
+    base, process = server
+    query = LABELS.replace(" ", "%20").replace("?", "%3F").replace("{", "%7B").replace("}", "%7D")
+    get = f"GET /sparql?query={query} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode()
+    first, second = _exchange(base, get + get, answers=2)
+    assert first == second and first.startswith(b"HTTP/1.1 200 OK\r\n") and b"Saigon Hi-Tech Park" in first
+    body = LABELS.encode()
+    head = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nAccept: text/csv\r\n"
+            f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n").encode()
+    go_on, answer = _exchange(base, head, then=body, answers=2)
+    assert go_on.startswith(b"HTTP/1.1 100 Continue") and answer.split(b"\r\n\r\n", 1)[1] == first.split(b"\r\n\r\n", 1)[1]
+    (refused,) = _exchange(base, b"GET /sparql HTTP/1.1\r\nHost x\r\n\r\n")
+    assert refused.startswith(b"HTTP/1.1 400 Bad Request") and b"not valid HTTP/1.1" in refused
+    assert process.poll() is None and _labels(httpx.get(f"{base}/sparql", params={"query": LABELS}))
+
+
 @pytest.fixture
 def listener() -> Iterator[tuple[int, list[int]]]:
     """A TCP listener on loopback that counts the connections it receives."""
@@ -266,8 +312,18 @@ def test_named_graphs_of_the_store_can_be_chosen(server: tuple[str, object]) -> 
 
 def test_cors_lets_browser_clients_read_answers(server: tuple[str, object]) -> None:
     base, _ = server
-    response = httpx.get(f"{base}/sparql", params={"query": LABELS}, headers={"Origin": "http://example.org"})
+    origin = {"Origin": "http://example.org"}
+    response = httpx.get(f"{base}/sparql", params={"query": LABELS}, headers=origin)
     assert response.headers["access-control-allow-origin"] == "*"
+    assert "x-innograph-rows" in response.headers["access-control-expose-headers"].lower()
+    posted = httpx.post(f"{base}/sparql", content=LABELS, headers={**origin, "Content-Type": "application/sparql-query"})
+    assert posted.status_code == 200 and posted.headers["access-control-allow-origin"] == "*"
+    refused = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE { ?s ?p"}, headers=origin)
+    assert refused.status_code == 400 and refused.headers["access-control-allow-origin"] == "*"
+    assert "does not parse" in refused.text
+    preflight = httpx.options(f"{base}/sparql", headers={**origin, "Access-Control-Request-Method": "POST",
+                                                         "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
 
 
 def test_openapi_describes_every_route_with_its_errors(server: tuple[str, object]) -> None:
