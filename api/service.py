@@ -211,7 +211,10 @@ class QueryService:
         facts = check_query(job.query, self.policy, is_local_graph=served.graphs.__contains__)
         for graph in job.default_graphs + job.named_graphs:
             check_graph(graph, self.policy, is_local_graph=served.graphs.__contains__)
-        return key, None, replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions)
+        job = replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions)
+        if facts.open_select:  # the engine stops at the row after the limit: no sink has to stop it
+            return key, None, replace(job, query=f"{job.query}\nLIMIT {job.max_rows + 1}", bounded=True)
+        return key, None, replace(job, bounded=facts.limit is not None and facts.limit <= job.max_rows + 1)
 
     def _answer(self, job: Job) -> Written:
         try:

@@ -161,12 +161,11 @@ class WorkerServer:
             with self._lock:
                 late = [c for c in self._connections if c.busy_since and now - c.busy_since > limit and not c.answered]
             for connection in late:
-                reply = sparql.error_reply(service.stopped())
                 with connection.lock:
-                    if not connection.busy_since or connection.answered:
+                    if not connection.busy_since or connection.answered:  # it answered meanwhile
                         continue
                     try:
-                        connection.send_reply(reply, close=True)
+                        connection.send_reply(sparql.error_reply(service.stopped()), close=True)
                     except (OSError, h11.LocalProtocolError):
                         pass
                     connection.answered = True

@@ -41,6 +41,7 @@ class Job:
     union_default_graph: bool = True  # off when the query or the request names its dataset
     base_iri: str | None = None
     functions: frozenset[str] = frozenset()  # IRIs the query calls as functions
+    bounded: bool = False  # the query's own LIMIT lets it return at most max_rows + 1 solutions
 
 
 def _term(term: Term) -> ox.NamedNode | ox.Literal:
@@ -61,7 +62,7 @@ def execute(store: ox.Store, job: Job) -> Written:
     result = run(store, job.query, substitutions=substitutions, default_graphs=job.default_graphs,
                  named_graphs=job.named_graphs, union=job.union_default_graph, base_iri=job.base_iri,
                  functions=job.functions)
-    return write(result, job.accept, max_rows=job.max_rows)
+    return write(result, job.accept, max_rows=job.max_rows, bounded=job.bounded)
 
 
 def rdflib_dataset(store: ox.Store) -> rdflib.Dataset:

@@ -23,12 +23,14 @@ _TOKEN = re.compile(r'''
   | (?P<close>[)}\]])
   | (?P<var>[?$]\w+)
   | (?P<word>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*|[A-Za-z_]\w*)
+  | (?P<integer>\d+(?![\w.]))
   | (?P<other>\S)
 ''', re.VERBOSE)
 
 
 def lex(query: str) -> Iterator[re.Match[str]]:
-    """The query's tokens but its comments, each named by its group: string, iri, open, close, var, word, other."""
+    """The query's tokens but its comments, each named by its group: string, iri, open, close, var, word,
+    integer, other."""
     return (m for m in _TOKEN.finditer(query) if m.lastgroup != "comment")
 
 
@@ -41,6 +43,9 @@ class QueryFacts:
 
     names_dataset: bool  # FROM or FROM NAMED: the union default graph is off
     functions: frozenset[str]  # IRIs called as functions, for extension functions the engine lacks
+    limit: int | None = None  # the LIMIT of the query itself, not of a subquery
+    open_select: bool = False  # a SELECT with neither LIMIT nor a trailing VALUES, whose brackets all close:
+    # a LIMIT can be added at its end
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,10 @@ def check_query(query: str, policy: Policy, *, is_local_graph: Callable[[str], b
         raise QueryTooLarge(f"the query is {size} bytes; the limit is {policy.max_bytes}")
     tokens = [(m.lastgroup, m.group()) for m in lex(query)]
     depth = deepest = 0
-    for kind, _ in tokens:
+    outermost: list[tuple[str | None, str]] = []  # the tokens outside every bracket and brace
+    for kind, text in tokens:
+        if depth == 0:
+            outermost.append((kind, text.upper()))
         if kind == "open":
             depth += 1
             deepest = max(deepest, depth)
@@ -91,7 +99,12 @@ def check_query(query: str, policy: Policy, *, is_local_graph: Callable[[str], b
         elif keyword == "FROM":
             names_dataset = True
             check_graph(_next_target(tokens, i + 1, prefixes, skip="NAMED"), policy, is_local_graph=is_local_graph)
-    return QueryFacts(names_dataset=names_dataset, functions=frozenset(functions))
+    words = [text for kind, text in outermost if kind == "word"]
+    limit = next((int(outermost[i + 1][1]) for i, token in enumerate(outermost[:-1])
+                  if token == ("word", "LIMIT") and outermost[i + 1][0] == "integer"), None)
+    form = next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    open_select = form == "SELECT" and depth == 0 and "LIMIT" not in words and "VALUES" not in words
+    return QueryFacts(names_dataset=names_dataset, functions=frozenset(functions), limit=limit, open_select=open_select)
 
 
 def check_graph(iri: str | None, policy: Policy, *, is_local_graph: Callable[[str], bool]) -> None:

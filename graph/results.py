@@ -73,8 +73,9 @@ def _matches(pattern: str, media: str) -> bool:
 
 
 def write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: list[tuple[str, float]],
-          *, max_rows: int) -> Written:
-    """Write a result in the best acceptable format, stopping after `max_rows` rows or triples.
+          *, max_rows: int, bounded: bool = False) -> Written:
+    """Write a result in the best acceptable format, stopping after `max_rows` rows or triples. A result
+    `bounded` to `max_rows` + 1 rows by its query's LIMIT is written whole by pyoxigraph, then counted.
 
     Raises NotAcceptable when no acceptable format fits the result.
     """
@@ -89,7 +90,7 @@ def write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept:
                             prefixes=PREFIXES if media == "text/turtle" else None)
         return Written(media, body, "graph", len(kept), len(triples) > max_rows)
     media = choose(accept, "solutions")
-    body, count, truncated = _first_rows(result, media, max_rows)
+    body, count, truncated = _first_rows(result, media, max_rows, bounded=bounded)
     return Written(media, body, "solutions", count, truncated)
 
 
@@ -199,15 +200,19 @@ class _RowLimit(io.RawIOBase):
         return self.seen - self.marks.header + closed_by_end
 
 
-def _first_rows(result: ox.QuerySolutions, media: str, limit: int) -> tuple[bytes, int, bool]:
+def _first_rows(result: ox.QuerySolutions, media: str, limit: int, *, bounded: bool = False) -> tuple[bytes, int, bool]:
     """A result written as `media` up to its first `limit` rows, how many rows that is, and whether there were more.
 
     pyoxigraph writes the rows in Rust into a sink that counts them and stops the writer at the limit,
-    so the kept rows are exactly as pyoxigraph writes them.
+    so the kept rows are exactly as pyoxigraph writes them. A `bounded` result, of at most `limit` + 1
+    rows, is written in one piece and counted once, without a call back into Python for every chunk.
     """
     sink = _RowLimit(_ROW_MARKS[media], limit)
     try:
-        result.serialize(sink, format=_RESULT_FORMATS[media])
+        if bounded:
+            sink.data += result.serialize(format=_RESULT_FORMATS[media])
+        else:
+            result.serialize(sink, format=_RESULT_FORMATS[media])
         sink.read_to(len(sink.data), done=True)
     except (_RowsFull, OSError):
         if not sink.full:

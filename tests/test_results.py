@@ -50,6 +50,9 @@ def test_a_cut_result_holds_the_first_rows_and_says_it_was_cut(store: ox.Store, 
         assert _rows(written.body, media) == everything[:limit], f"{query} as {media}, cut at {limit}"
         assert written.count == min(limit, len(everything))
         assert written.truncated == (len(everything) > limit)
+        # The service adds LIMIT limit + 1 to an open SELECT; the answer is written whole, then cut.
+        bounded = write(store.query(f"{QUERIES[query]}\nLIMIT {limit + 1}"), [(media, 1.0)], max_rows=limit, bounded=True)
+        assert (bounded.body, bounded.count, bounded.truncated) == (written.body, written.count, written.truncated)
 
 
 @pytest.mark.parametrize("media", SOLUTION_TYPES)

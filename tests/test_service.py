@@ -146,6 +146,25 @@ def test_a_result_cut_at_the_row_limit_says_so(server: tuple[str, object]) -> No
     assert "X-Innograph-Truncated" not in whole.headers
 
 
+@pytest.mark.parametrize(("query", "rows", "cut"), [
+    ("SELECT ?s WHERE { ?s rdfs:label ?l } # ends in a comment", MAX_ROWS, True),
+    ("SELECT ?s WHERE { ?s ?p ?l } VALUES ?p { rdfs:label }", MAX_ROWS, True),
+    ("SELECT ?s WHERE { { SELECT ?s WHERE { ?s rdfs:label ?l } LIMIT 70 } }", MAX_ROWS, True),
+    ("SELECT ?s WHERE { ?s rdfs:label ?l } LIMIT 70", MAX_ROWS, True),
+    ("SELECT ?s WHERE { ?s rdfs:label ?l } OFFSET 3 LIMIT 50", MAX_ROWS, False),
+    ("SELECT ?s WHERE { ?s rdfs:label ?l } LIMIT 7", 7, False),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?l }", 1, False),
+])
+def test_the_row_limit_holds_for_every_shape_of_select(server: tuple[str, object], query: str, rows: int, cut: bool) -> None:
+    """The service bounds an open SELECT with a LIMIT of its own; where it cannot (a trailing VALUES, a
+    LIMIT of the query's own), the cut is the same."""
+    base, _ = server
+    response = httpx.get(f"{base}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    assert len(response.json()["results"]["bindings"]) == rows == int(response.headers["X-Innograph-Rows"])
+    assert (response.headers.get("X-Innograph-Truncated") == "true") == cut
+
+
 def test_the_service_description_lists_the_graphs(server: tuple[str, object]) -> None:
     base, _ = server
     response = httpx.get(f"{base}/sparql", headers={"Accept": "text/turtle"})
