@@ -6,7 +6,7 @@ from fastapi.responses import PlainTextResponse
 from graph.errors import (InnographError, NotAcceptable, ParameterError, PdfUnavailable, QueryError,
                           QueryRefused, QueryTimeout, QueryTooLarge, StoreError, UnknownQuery)
 
-__all__ = ["STATUS", "install", "ERROR_RESPONSES", "error_response", "error_responses", "status_of"]
+__all__ = ["STATUS", "install", "ERROR_RESPONSES", "error_responses", "status_of"]
 
 # Most specific first: the first class an error is an instance of gives its status.
 STATUS: list[tuple[type[InnographError], int]] = [
@@ -34,16 +34,11 @@ def status_of(error: InnographError) -> int:
     return next((code for cls, code in STATUS if isinstance(error, cls)), 500)
 
 
-def error_response(error: InnographError) -> PlainTextResponse:
-    """An innograph error as its status and its message in plain text."""
-    return PlainTextResponse(str(error) + "\n", status_code=status_of(error))
-
-
 def install(app: FastAPI) -> None:
     """Answer every innograph error with its status and its message as plain text."""
 
     async def handle(_: Request, error: Exception) -> PlainTextResponse:
         assert isinstance(error, InnographError)
-        return error_response(error)
+        return PlainTextResponse(str(error) + "\n", status_code=status_of(error))
 
     app.add_exception_handler(InnographError, handle)

@@ -2,9 +2,9 @@
 
 Each worker is a whole service (its HTTP server, api/worker.py, and the FastAPI app) on one listening
 socket that all of them accept on, and runs its queries in threads of its own process: pyoxigraph
-releases the GIL while it evaluates, so there is no hop to another process on any request. The workers are forked from the
-supervisor after it has loaded the store into memory, so they share its pages (copy-on-write) instead
-of each holding a copy.
+releases the GIL while it evaluates, so there is no hop to another process on any request. The
+workers are forked from the supervisor after it has loaded the store into memory, so they share its
+pages (copy-on-write) instead of each holding a copy.
 
 pyoxigraph cannot stop a query (DESIGN.md §3), so a query past the time limit is answered 503 by its
 worker, which then retires: it stops accepting, finishes the requests it holds, and exits, which ends

@@ -5,7 +5,8 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -161,16 +162,13 @@ class QueryService:
         key, written, job = self._checked(job)
         if written is not None:
             return written
-        token = self.slot.started() if self.slot else None
-        try:
-            written = await asyncio.wait_for(
-                asyncio.get_running_loop().run_in_executor(self._executor, self._answer, job),
-                self.settings.query_timeout_s)
-        except asyncio.TimeoutError:
-            raise self.stopped() from None
-        finally:
-            if self.slot is not None and token is not None:
-                self.slot.finished(token)
+        with self._running():
+            try:
+                written = await asyncio.wait_for(
+                    asyncio.get_running_loop().run_in_executor(self._executor, self._answer, job),
+                    self.settings.query_timeout_s)
+            except asyncio.TimeoutError:
+                raise self.stopped() from None
         self.served.cache.put(key, written)
         return written
 
@@ -183,12 +181,8 @@ class QueryService:
         key, written, job = self._checked(job)
         if written is not None:
             return written
-        token = self.slot.started() if self.slot else None
-        try:
+        with self._running():
             written = self._answer(job)
-        finally:
-            if self.slot is not None and token is not None:
-                self.slot.finished(token)
         self.served.cache.put(key, written)
         return written
 
@@ -215,6 +209,16 @@ class QueryService:
         if facts.open_select:  # the engine stops at the row after the limit: no sink has to stop it
             return key, None, replace(job, query=f"{job.query}\nLIMIT {job.max_rows + 1}", bounded=True)
         return key, None, replace(job, bounded=facts.limit is not None and facts.limit <= job.max_rows + 1)
+
+    @contextmanager
+    def _running(self) -> Iterator[None]:
+        """While a query runs: its start in the worker's slot, where the supervisor watches for a hung worker."""
+        token = self.slot.started() if self.slot else None
+        try:
+            yield
+        finally:
+            if self.slot is not None and token is not None:
+                self.slot.finished(token)
 
     def _answer(self, job: Job) -> Written:
         try:

@@ -86,6 +86,10 @@ class _Connection:
             pass
 
 
+def _fault() -> sparql.Reply:
+    return sparql.Reply(500, b"Internal Server Error\n", "text/plain; charset=utf-8")
+
+
 _date_cache: tuple[int, str] = (0, "")
 
 
@@ -270,7 +274,7 @@ class WorkerServer:
             reply = sparql.answer(method, query_string, headers, body, f"http://{host}/sparql", service)
         except Exception:  # a fault of ours: the client is told, the connection lives on
             _LOG.exception("the answer to %s %s failed", method, path)
-            reply = sparql.Reply(500, b"Internal Server Error\n", "text/plain; charset=utf-8")
+            reply = _fault()
         finally:
             with connection.lock:
                 connection.busy_since = 0.0
@@ -291,7 +295,7 @@ class WorkerServer:
         except Exception:
             _LOG.exception("the app failed on %s %s", scope["method"], path)
             if not exchange.done:
-                return sparql.Reply(500, b"Internal Server Error\n", "text/plain; charset=utf-8")
+                return _fault()
         finally:
             self._loop.call_soon_threadsafe(exchange.finished.set)
         assert exchange.status is not None

@@ -6,8 +6,8 @@ Oxigraph's own server holding the same data.
 For each of innograph's engines it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
 for each benchmark query runs a closed loop of 8 concurrent keep-alive clients for a fixed time and
 prints requests per second, p50 and p99 latency, errors, and where the CPU went: milliseconds of
-CPU per request in the server's supervisor process, in its workers (HTTP, FastAPI, the query and
-its result writing) and in the load client. The queries: partners of one organisation, partnerships
+CPU per request in the server's supervisor process, in its workers (HTTP, the query and its
+result writing) and in the load client. The queries: partners of one organisation, partnerships
 per sector, a label search, a two-hop neighbourhood, and every named query in graph/queries with
 its example parameters. `oxigraph-server` is Oxigraph's own HTTP server (`oxigraph serve`, from the
 `oxigraph` package on PyPI) with the build's quads loaded into its in-memory store, the default graph
