@@ -289,6 +289,10 @@ def serve(settings: Settings, store_dir: Path, *, host: str, port: int) -> None:
     Raises StoreMissing when nothing has been built at `store_dir`.
     """
     check_built(store_dir)  # fail here, with a clear message, rather than in every worker
+    # The app imported once, before the first fork, not by every worker at once (1.3 s of CPU each, on the
+    # way to the first answer); the workers share its pages.
+    import api.app  # noqa: F401
+    import api.worker  # noqa: F401
     sock = socket.create_server((host, port), backlog=2048, reuse_port=False)
     sock.set_inheritable(True)
     # Accepted sockets inherit this; asyncio sets it only on sockets made with proto IPPROTO_TCP, and

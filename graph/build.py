@@ -1,6 +1,7 @@
 """Building the store: read the inputs, load a new store beside the old one, check it, publish it."""
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -55,13 +56,18 @@ def build(settings: Settings, *, data: tuple[Path, ...] | None = None, store_dir
         return BuildResult(store_dir=target, manifest=current, rebuilt=False)
     target.parent.mkdir(parents=True, exist_ok=True)
     build_dir, store = stores.new_build_dir(target, fingerprint)
+    writer = _Writer(store, files)
+    del store  # the writer drops the last reference when it is done, releasing the lock before readers open the folder
+    writer.start()
     try:
-        load(store, files)
-        report = check(files, store, settings)
+        try:
+            report = _checked(files, settings)
+        finally:
+            writer.join()
+        if writer.error is not None:
+            raise writer.error
         if report.violations:
             raise ValidationFailed(report.violations)
-        store.flush()
-        del store  # release the writer's lock before readers open the folder
     except BaseException:
         stores.discard(build_dir)
         raise
@@ -73,12 +79,38 @@ def build(settings: Settings, *, data: tuple[Path, ...] | None = None, store_dir
                        quotes_checked=report.quotes_checked, notes=report.notes)
 
 
+class _Writer(threading.Thread):
+    """Loads the files into the on-disk store on the other core while they are checked in memory.
+
+    The checks read the whole store many times, five times faster from memory than from the on-disk
+    store; pyoxigraph lets go of the GIL while it loads, so the two loads run side by side.
+    """
+
+    def __init__(self, store: ox.Store, files: list[RdfFile]) -> None:
+        super().__init__(name="store-writer", daemon=True)
+        self.store: ox.Store | None = store
+        self.files = files
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            load(self.store, self.files)
+            self.store.flush()
+        except BaseException as e:  # a bad file: the checks' own load of it says so first
+            self.error = e
+        finally:
+            self.store = None
+
+
+def _checked(files: list[RdfFile], settings: Settings) -> Report:
+    store = ox.Store()
+    load(store, files)
+    return check(files, store, settings)
+
+
 def validate(settings: Settings, *, data: tuple[Path, ...] | None = None) -> Report:
     """Run every check on the inputs without touching the store; the report lists what is broken.
 
     Raises InputError for a file that cannot be read.
     """
-    files = input_files(settings, data)
-    store = ox.Store()
-    load(store, files)
-    return check(files, store, settings)
+    return _checked(input_files(settings, data), settings)

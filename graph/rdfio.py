@@ -16,12 +16,11 @@ except ImportError:  # not on POSIX: files are not locked between processes
     fcntl = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
 
 from graph.errors import InputError, UnsafeInput
 from graph.namespaces import BASE
 
-__all__ = ["RdfFile", "discover", "check_safe", "parse_dataset", "graph_name"]
+__all__ = ["RdfFile", "discover", "check_safe", "graph_name"]
 
 _FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
     ".ttl": ("turtle", ox.RdfFormat.TURTLE),
@@ -121,26 +120,6 @@ def _check_json(file: RdfFile, value: object, *, depth: int) -> None:
     elif isinstance(value, list):
         for child in value:
             _check_json(file, child, depth=depth + 1)
-
-
-def parse_dataset(files: list[RdfFile]) -> Dataset:
-    """Parse the files with rdflib into one dataset, a named graph per triple file.
-
-    Raises InputError (file and line) for a file that does not parse.
-    """
-    dataset = Dataset()
-    for file in files:
-        data = file.path.read_bytes()
-        check_safe(file, data)
-        try:
-            if file.has_graphs:
-                dataset.parse(data=data, format=file.rdflib_format)
-            else:
-                target: Graph = dataset.graph(URIRef(graph_name(file.label)))
-                target.parse(data=data, format=file.rdflib_format)
-        except Exception as e:  # rdflib's parsers raise many unrelated types for bad syntax
-            raise InputError(f"{file.label}: does not parse as {file.rdflib_format}: {e}") from e
-    return dataset
 
 
 def replace_file(path: Path, data: bytes) -> None:

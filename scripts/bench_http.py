@@ -140,11 +140,30 @@ def cpu_of_tree(root: int) -> tuple[float, float]:
             found = _stat(int(entry))
             if found:
                 parents[int(entry)], cpu[int(entry)], exited[int(entry)] = found
+    descendants = _descendants(root, parents)
+    return cpu.get(root, 0.0), sum(cpu[p] for p in descendants) + sum(exited.get(p, 0.0) for p in descendants | {root})
+
+
+def _descendants(root: int, parents: dict[int, int]) -> set[int]:
     descendants, frontier = set(), {root}
     while frontier:
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - descendants
         descendants |= frontier
-    return cpu.get(root, 0.0), sum(cpu[p] for p in descendants) + sum(exited.get(p, 0.0) for p in descendants | {root})
+    return descendants
+
+
+def memory_of_tree(root: int) -> float:
+    """Megabytes of memory held by a process and its descendants: the sum of their proportional set sizes, so that
+    pages that forked workers share with their parent (the store, copy-on-write) are counted once."""
+    parents = {int(e): found[0] for e in os.listdir("/proc") if e.isdigit() and (found := _stat(int(e)))}
+    total_kb = 0
+    for pid in _descendants(root, parents) | {root}:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total_kb += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    return total_kb / 1024
 
 
 # ----------------------------------------------------------------------------------------------
