@@ -18,6 +18,7 @@ first ones. A new build published by `innograph build` is served the same way, w
 """
 
 import ctypes
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -27,11 +28,13 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.errors import InnographError
+from graph.network import Network, project
 from graph.settings import Settings
 from graph.store import check_built, open_store
 
@@ -50,13 +53,23 @@ class Build:
 
     build_dir: Path
     memory: ox.Store | None = None
+    network: Network | None = None  # the collaboration network projected from `memory`, with today's positions
     _disk: ox.Store | None = None
 
     @classmethod
     def loaded(cls, build_dir: Path) -> "Build":
+        """The build copied into memory, its network projected and today's positions worked out (at 1M
+        triples 22 s and 15 s): done once here, before the workers are forked over it, they share all of it
+        instead of each working it out again and holding a copy."""
         memory = ox.Store()
         memory.bulk_extend(open_store(build_dir).quads_for_pattern(None, None, None, None))
-        return cls(build_dir, memory)
+        try:
+            network: Network | None = project(memory, shared_sectors=False)
+            network.position(date.today())
+        except Exception as e:  # the store is served all the same; the first request that needs the network meets this again
+            _LOG.warning("could not project the network of %s: %s", build_dir.name, e)
+            network = None
+        return cls(build_dir, memory, network)
 
     @property
     def store(self) -> ox.Store:
@@ -191,6 +204,7 @@ class Supervisor:
 
     def _fork(self, build: Build) -> None:
         slot = self._free_slot()
+        gc.freeze()  # what the supervisor holds stays out of the workers' collections, which would copy its pages
         pid = os.fork()
         if pid == 0:  # the worker: it never returns from here
             code = 1

@@ -89,7 +89,9 @@ class Served:
         graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         answer = (partial(execute_rdflib, rdflib_dataset(store)) if settings.engine == "rdflib"
                   else partial(execute, store))
-        return cls(build, graphs, read_manifest(build.build_dir), ResultCache(settings.result_cache_mb * 1_000_000), answer)
+        networks = {False: build.network} if build.network is not None else {}
+        return cls(build, graphs, read_manifest(build.build_dir), ResultCache(settings.result_cache_mb * 1_000_000), answer,
+                   networks)
 
 
 @dataclass

@@ -278,14 +278,14 @@ class _Compiler:
         if isinstance(node, URIRef):
             return show(node)
         if self.shapes.value(node, RDF.first) is not None:
-            return "(" + "/".join(self._path(p, sparql=sparql) for p in self._list(node)) + ")" if sparql else \
-                "/".join(self._path(p) for p in self._list(node))
+            joined = "/".join(self._path(p, sparql=sparql) for p in self._list(node))
+            return f"({joined})" if sparql else joined
         for prop, wrap in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"), (SH.oneOrMorePath, "{}+"),
                            (SH.zeroOrOnePath, "{}?")):
             inner = self.shapes.value(node, prop)
             if inner is not None:
-                return wrap.format(self._path(inner, sparql=sparql) if isinstance(inner, URIRef) or not sparql
-                                   else f"({self._path(inner, sparql=True)})")
+                text = self._path(inner, sparql=sparql)
+                return wrap.format(f"({text})" if sparql and not isinstance(inner, URIRef) else text)
         alternatives = self.shapes.value(node, SH.alternativePath)
         if alternatives is not None:
             return "(" + "|".join(self._path(p, sparql=sparql) for p in self._list(alternatives)) + ")"

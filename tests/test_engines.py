@@ -1,6 +1,8 @@
-"""The rdflib engine behind the same workers (kept for benchmarks) answers as pyoxigraph does."""
+"""The build as the workers serve it: copied into memory with its network; and the rdflib engine behind the same
+workers (kept for benchmarks) answers as pyoxigraph does."""
 
 import json
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -11,8 +13,10 @@ from graph.build import build
 from graph.catalogue import named
 from graph.errors import QueryError
 from graph.executor import Job, Term, execute, execute_rdflib, rdflib_dataset
+from graph.network import project
 from graph.results import Written
 from graph.settings import Engine, Settings
+from graph.store import open_store
 
 ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -79,3 +83,14 @@ def test_both_engines_cut_rows_at_the_limit_and_write_the_same_kinds_of_answer(s
     assert oxigraph[0].truncated and oxigraph[0].count == 3  # type: ignore[union-attr]
     assert b"true" in rdflib[1].body  # type: ignore[union-attr]
     assert isinstance(oxigraph[3], QueryError) and isinstance(rdflib[3], QueryError)
+
+
+def test_a_build_loaded_for_the_workers_carries_its_network_and_todays_positions(store_dir: Path) -> None:
+    loaded = Build.loaded(store_dir.resolve())
+    assert loaded.network is not None and date.today() in loaded.network.positions
+    projected = project(open_store(store_dir), shared_sectors=False)
+    def ties(network: object) -> set[tuple[frozenset[str], str]]:
+        return {(frozenset((a, b)), key) for a, b, key in network.graph.edges(keys=True)}  # type: ignore[attr-defined]
+
+    assert ties(loaded.network) == ties(projected) != set()
+    assert loaded.network.position(date.today()) == projected.position(date.today())
