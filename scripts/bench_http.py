@@ -12,8 +12,9 @@ per sector, a label search, a two-hop neighbourhood, and every named query in gr
 its example parameters. `oxigraph-server` is Oxigraph's own HTTP server (`oxigraph serve`, from the
 `oxigraph` package on PyPI) with the build's quads loaded into its in-memory store, the default graph
 the union of the named graphs as in innograph, asked the ad-hoc queries with innograph's prefixes
-declared; the named queries are innograph's own and are not asked of it. Then each system's
-throughput against the first one's.
+declared; the named queries are innograph's own and are not asked of it. `rdflib-endpoint` is the
+rdflib-endpoint package's server (installed apart, see --rdflib-endpoint) over the same quads, asked the
+same way. Then each system's throughput against the first one's.
 
 The load comes from wrk when it is installed (`apt-get install wrk`; one C thread drives all the
 connections), otherwise from Python client processes (http.client, one keep-alive connection a
@@ -55,6 +56,7 @@ from graph.catalogue import catalogue  # noqa: E402
 
 JSON = "application/sparql-results+json"
 OXIGRAPH_SERVER = "oxigraph-server"
+RDFLIB_ENDPOINT = "rdflib-endpoint"
 
 # The four ad-hoc queries of DESIGN.md §3, written against the generated graph.
 ADHOC: dict[str, str] = {
@@ -292,6 +294,10 @@ class Server:
                                         cwd=PROJECT, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
 
+    @staticmethod
+    def path(bench: Bench) -> str:
+        return bench.path
+
     def wait_ready(self, timeout: float) -> float:
         started = time.monotonic()
         while time.monotonic() - started < timeout:
@@ -350,10 +356,9 @@ class OxigraphServer:
         self.process = subprocess.Popen([binary, "serve", "--union-default-graph", "--bind", f"127.0.0.1:{port}"],
                                         stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def path(self, bench: Bench) -> str:
-        from graph.namespaces import PREFIXES
-        prefixes = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
-        return "/query?" + urlencode({"query": prefixes + (bench.text or "")})
+    @staticmethod
+    def path(bench: Bench) -> str:
+        return _adhoc("/query", bench)
 
     def wait_ready(self, timeout: float) -> float:
         """Seconds until it answers and holds the data (loaded by POST /store)."""
@@ -380,6 +385,55 @@ class OxigraphServer:
         return 0.0
 
     stop = Server.stop
+
+
+class RdflibEndpoint:
+    """rdflib-endpoint (`pip install rdflib-endpoint`, best in a virtual environment of its own: it pins its own
+    rdflib and FastAPI) on 127.0.0.1:port, serving the build's quads from an N-Quads file with rdflib's store."""
+
+    def __init__(self, store: Path, port: int, log: Path, binary: str | None) -> None:
+        import pyoxigraph as ox
+
+        from graph.store import open_store
+        binary = binary or which(RDFLIB_ENDPOINT)
+        if binary is None or not Path(binary).exists():
+            raise SystemExit("rdflib-endpoint is not installed: python -m venv V && V/bin/pip install rdflib-endpoint, "
+                             "then --rdflib-endpoint V/bin/rdflib-endpoint (or leave it out of --engines)")
+        self.port = port
+        quads = log.with_suffix(".nq")
+        open_store(store.resolve()).dump(output=str(quads), format=ox.RdfFormat.N_QUADS)
+        self._log = open(log, "wb")
+        self.process = subprocess.Popen([binary, "serve", str(quads), "--host", "127.0.0.1", "--port", str(port)],
+                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    @staticmethod
+    def path(bench: Bench) -> str:
+        return _adhoc("/", bench)
+
+    def wait_ready(self, timeout: float) -> float:
+        """Seconds until it answers: it parses the whole file before it listens."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"rdflib-endpoint exited with status {self.process.returncode}; see {self._log.name}")
+            try:
+                if get("127.0.0.1", self.port, "/?query=ASK%7B%7D", JSON, timeout=5)[0] == 200:
+                    return time.monotonic() - started
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"rdflib-endpoint did not answer within {timeout:g} s; see {self._log.name}")
+
+    def wait_idle(self, timeout: float) -> float:
+        return 0.0
+
+    stop = Server.stop
+
+
+def _adhoc(route: str, bench: Bench) -> str:
+    """An ad-hoc query for a server other than innograph: innograph's prefixes declared in its text."""
+    from graph.namespaces import PREFIXES
+    prefixes = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+    return route + "?" + urlencode({"query": prefixes + (bench.text or "")})
 
 
 def drain(port: int, *, timeout: float) -> float:
@@ -432,9 +486,12 @@ def line(r: Result) -> str:
 
 def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], logdir: Path) -> list[Result]:
     port = args.port or free_port()
-    server: Server | OxigraphServer
+    server: Server | OxigraphServer | RdflibEndpoint
     if engine == OXIGRAPH_SERVER:
         server = OxigraphServer(args.store, port, logdir / f"serve-{engine}.log")
+        queries = [b for b in queries if b.text is not None]
+    elif engine == RDFLIB_ENDPOINT:
+        server = RdflibEndpoint(args.store, port, logdir / f"serve-{engine}.log", args.rdflib_endpoint)
         queries = [b for b in queries if b.text is not None]
     else:
         env = {"INNOGRAPH_ENGINE": engine, "INNOGRAPH_QUERY_TIMEOUT_S": str(args.query_timeout)}
@@ -448,12 +505,12 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
         ready = server.wait_ready(args.start_timeout)
         idle = server.wait_idle(args.start_timeout)
         print(f"\n{engine}: serving {args.store} on 127.0.0.1:{port} after {ready:.1f} s, idle {idle:.1f} s later "
-              f"(cache {'on' if args.cache and engine != OXIGRAPH_SERVER else 'off'}, client {args.client_used}; "
+              f"(cache {'on' if args.cache and isinstance(server, Server) else 'off'}, client {args.client_used}; "
               f"load average {os.getloadavg()[0]:.2f})", flush=True)
         print(HEADER, flush=True)
         timeout = args.query_timeout + 5
         for bench in queries:
-            path = server.path(bench) if isinstance(server, OxigraphServer) else bench.path
+            path = server.path(bench)
             try:
                 status, headers, body = get("127.0.0.1", port, path, bench.accept, timeout=timeout)
             except OSError as e:
@@ -469,7 +526,7 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
                 load = run_python("127.0.0.1", port, path, bench.accept, connections=args.connections,
                                   duration=args.duration, timeout=timeout, processes=args.client_processes)
             main1, workers1 = cpu_of_tree(server.process.pid)
-            if engine == OXIGRAPH_SERVER:  # one process does all the work: count it with the workers
+            if not isinstance(server, Server):  # one process does all the work: count it with the workers
                 main0, workers0, main1, workers1 = 0.0, main0 + workers0, 0.0, main1 + workers1
             # Requests still queued when the load stopped go on running (the server does not drop the jobs of
             # clients that went away); wait until a trivial query gets through, so that the next query starts on an
@@ -507,7 +564,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="a folder written by scripts/generate.py, for --build")
     parser.add_argument("--build", action="store_true", help="build the store from --data and the ontology first")
     parser.add_argument("--engines", default=f"oxigraph,{OXIGRAPH_SERVER},rdflib",
-                        help=f"comma-separated: oxigraph and rdflib (innograph's engines), {OXIGRAPH_SERVER} (Oxigraph's own server)")
+                        help=f"comma-separated: oxigraph and rdflib (innograph's engines), {OXIGRAPH_SERVER} (Oxigraph's own "
+                             f"server), {RDFLIB_ENDPOINT}")
+    parser.add_argument("--rdflib-endpoint", help="the rdflib-endpoint command (default: the one on PATH)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per query (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive clients (default 8)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
