@@ -1,7 +1,8 @@
 """Load-test the SPARQL service over HTTP, with pyoxigraph and with rdflib behind the same app, beside
-Oxigraph's own server holding the same data.
+other SPARQL servers holding the same data.
 
-    python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10] [--engines oxigraph,oxigraph-server,rdflib]
+    python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10]
+        [--engines oxigraph,oxigraph-server,oxigraph-server-disk,virtuoso,rdflib-endpoint,rdflib]
 
 For each of innograph's engines it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
 for each benchmark query runs a closed loop of 8 concurrent keep-alive clients for a fixed time and
@@ -11,10 +12,12 @@ result writing) and in the load client. The queries: partners of one organisatio
 per sector, a label search, a two-hop neighbourhood, and every named query in graph/queries with
 its example parameters. `oxigraph-server` is Oxigraph's own HTTP server (`oxigraph serve`, from the
 `oxigraph` package on PyPI) with the build's quads loaded into its in-memory store, the default graph
-the union of the named graphs as in innograph, asked the ad-hoc queries with innograph's prefixes
+the union of the named graphs as in innograph (`oxigraph-server-disk`: `oxigraph serve-read-only` on the
+build's own on-disk store), asked the ad-hoc queries with innograph's prefixes
 declared; the named queries are innograph's own and are not asked of it. `rdflib-endpoint` is the
 rdflib-endpoint package's server (installed apart, see --rdflib-endpoint) over the same quads, asked the
-same way. Then each system's throughput against the first one's.
+same way. `virtuoso` is Virtuoso Open Source (Debian's virtuoso-opensource-7) with a database of its own
+in a temporary folder, loaded by its bulk loader. Then each system's throughput against the first one's.
 
 The load comes from wrk when it is installed (`apt-get install wrk`; one C thread drives all the
 connections), otherwise from Python client processes (http.client, one keep-alive connection a
@@ -56,7 +59,9 @@ from graph.catalogue import catalogue  # noqa: E402
 
 JSON = "application/sparql-results+json"
 OXIGRAPH_SERVER = "oxigraph-server"
+OXIGRAPH_DISK = "oxigraph-server-disk"
 RDFLIB_ENDPOINT = "rdflib-endpoint"
+VIRTUOSO = "virtuoso"
 
 # The four ad-hoc queries of DESIGN.md §3, written against the generated graph.
 ADHOC: dict[str, str] = {
@@ -341,27 +346,33 @@ class Server:
 
 
 class OxigraphServer:
-    """`oxigraph serve` in memory on 127.0.0.1:port, loaded with the quads of a built store."""
+    """`oxigraph serve` in memory on 127.0.0.1:port, loaded with the quads of a built store; or, `on_disk`,
+    `oxigraph serve-read-only` on the build's own on-disk store."""
 
-    def __init__(self, store: Path, port: int, log: Path) -> None:
+    def __init__(self, store: Path, port: int, log: Path, *, on_disk: bool = False) -> None:
         import pyoxigraph as ox
 
-        from graph.store import open_store
+        from graph.store import check_built, open_store
         binary = which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
         if not Path(binary).exists():
-            raise SystemExit("Oxigraph's server is not installed: pip install oxigraph (or leave oxigraph-server out of --engines)")
+            raise SystemExit("Oxigraph's server is not installed: pip install oxigraph (or leave it out of --engines)")
         self.port = port
-        self._quads = open_store(store.resolve()).dump(format=ox.RdfFormat.N_QUADS)
+        bind = ["--union-default-graph", "--bind", f"127.0.0.1:{port}"]
+        if on_disk:
+            self._quads = b""
+            command = [binary, "serve-read-only", "--location", str(check_built(store.resolve())), *bind]
+        else:
+            self._quads = open_store(store.resolve()).dump(format=ox.RdfFormat.N_QUADS)
+            command = [binary, "serve", *bind]
         self._log = open(log, "wb")
-        self.process = subprocess.Popen([binary, "serve", "--union-default-graph", "--bind", f"127.0.0.1:{port}"],
-                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     @staticmethod
     def path(bench: Bench) -> str:
         return _adhoc("/query", bench)
 
     def wait_ready(self, timeout: float) -> float:
-        """Seconds until it answers and holds the data (loaded by POST /store)."""
+        """Seconds until it answers and holds the data (in memory, loaded by POST /store)."""
         started = time.monotonic()
         while self.process.poll() is None and time.monotonic() - started < timeout:
             try:
@@ -371,6 +382,8 @@ class OxigraphServer:
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"Oxigraph's server did not answer within {timeout:g} s; see {self._log.name}")
+        if not self._quads:
+            return time.monotonic() - started
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request("POST", "/store", body=self._quads, headers={"Content-Type": "application/n-quads"})
@@ -429,11 +442,91 @@ class RdflibEndpoint:
     stop = Server.stop
 
 
+class Virtuoso:
+    """Virtuoso Open Source (Debian's virtuoso-opensource-7) with a database of its own in a temporary folder,
+    its SQL and HTTP ports on 127.0.0.1, loaded with the build's quads by its bulk loader. A query with no
+    FROM reads every graph, as innograph's default graph does."""
+
+    def __init__(self, store: Path, port: int, log: Path) -> None:
+        import pyoxigraph as ox
+
+        from graph.store import open_store
+        self.server, self.isql = which("virtuoso-t"), which("isql-vt")
+        if self.server is None or self.isql is None:
+            raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource-7 (or leave it out of --engines)")
+        self.port, self.sql_port = port, free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="virtuoso-", dir=log.parent))
+        open_store(store.resolve()).dump(output=str(self.folder / "data.nq"), format=ox.RdfFormat.N_QUADS)
+        (self.folder / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(folder=self.folder, sql=self.sql_port, http=port))
+        self._log = open(log, "wb")
+        self.process = subprocess.Popen([self.server, "+foreground", "+configfile", "virtuoso.ini"], cwd=self.folder,
+                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    @staticmethod
+    def path(bench: Bench) -> str:
+        return _adhoc("/sparql", bench)
+
+    def _sql(self, statements: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([self.isql, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+                              capture_output=True, text=True, timeout=timeout)
+
+    def wait_ready(self, timeout: float) -> float:
+        """Seconds until it answers with the data loaded."""
+        started = time.monotonic()
+        while self._sql("status();", 10).returncode != 0:
+            if self.process.poll() is not None or time.monotonic() - started > timeout:
+                raise RuntimeError(f"Virtuoso did not start; see {self._log.name}")
+            time.sleep(0.5)
+        loaded = self._sql(f"ld_dir('{self.folder}', 'data.nq', 'urn:innograph:unnamed'); rdf_loader_run(); checkpoint;",
+                           timeout)
+        errors = self._sql("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;", 30)
+        if loaded.returncode or "data.nq" in errors.stdout:
+            raise RuntimeError(f"Virtuoso did not load the data: {loaded.stdout[-500:]} {errors.stdout[-500:]}")
+        return time.monotonic() - started
+
+    def wait_idle(self, timeout: float) -> float:
+        return 0.0
+
+    stop = Server.stop
+
+
+_VIRTUOSO_INI = """[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+DirsAllowed = ., {folder}
+NumberOfBuffers = 100000
+MaxDirtyBuffers = 60000
+MaxQueryMem = 1G
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 16
+MaxKeepAlives = 16
+KeepAliveTimeout = 10
+EnabledGzipContent = 0
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
 def _adhoc(route: str, bench: Bench) -> str:
-    """An ad-hoc query for a server other than innograph: innograph's prefixes declared in its text."""
+    """An ad-hoc query for a server other than innograph: the prefixes of innograph's that it uses declared in its
+    text (Virtuoso compiles every query it is sent, declarations and all)."""
     from graph.namespaces import PREFIXES
-    prefixes = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
-    return route + "?" + urlencode({"query": prefixes + (bench.text or "")})
+    text = bench.text or ""
+    prefixes = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items()
+                       if re.search(rf"(?<![\w-]){re.escape(prefix)}:", text))
+    return route + "?" + urlencode({"query": prefixes + text})
 
 
 def drain(port: int, *, timeout: float) -> float:
@@ -475,23 +568,26 @@ def build(data: Path, store: Path) -> None:
     print(f"build: {time.monotonic() - started:.1f} s", flush=True)
 
 
-HEADER = (f"{'engine':15} {'query':28} {'rows':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+HEADER = (f"{'engine':20} {'query':28} {'rows':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
           f"{'main ms':>8} {'work ms':>8} {'client ms':>9}")
 
 
 def line(r: Result) -> str:
-    return (f"{r.engine:15} {r.query:28} {r.rows:>6} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.errors:6d} "
+    return (f"{r.engine:20} {r.query:28} {r.rows:>6} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.errors:6d} "
             f"{r.main_ms:8.2f} {r.workers_ms:8.2f} {r.client_ms:9.3f}" + (f"  {r.note}" if r.note else ""))
 
 
 def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], logdir: Path) -> list[Result]:
     port = args.port or free_port()
-    server: Server | OxigraphServer | RdflibEndpoint
-    if engine == OXIGRAPH_SERVER:
-        server = OxigraphServer(args.store, port, logdir / f"serve-{engine}.log")
+    server: Server | OxigraphServer | RdflibEndpoint | Virtuoso
+    if engine in (OXIGRAPH_SERVER, OXIGRAPH_DISK):
+        server = OxigraphServer(args.store, port, logdir / f"serve-{engine}.log", on_disk=engine == OXIGRAPH_DISK)
         queries = [b for b in queries if b.text is not None]
     elif engine == RDFLIB_ENDPOINT:
         server = RdflibEndpoint(args.store, port, logdir / f"serve-{engine}.log", args.rdflib_endpoint)
+        queries = [b for b in queries if b.text is not None]
+    elif engine == VIRTUOSO:
+        server = Virtuoso(args.store, port, logdir / f"serve-{engine}.log")
         queries = [b for b in queries if b.text is not None]
     else:
         env = {"INNOGRAPH_ENGINE": engine, "INNOGRAPH_QUERY_TIMEOUT_S": str(args.query_timeout)}
@@ -565,7 +661,7 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="build the store from --data and the ontology first")
     parser.add_argument("--engines", default=f"oxigraph,{OXIGRAPH_SERVER},rdflib",
                         help=f"comma-separated: oxigraph and rdflib (innograph's engines), {OXIGRAPH_SERVER} (Oxigraph's own "
-                             f"server), {RDFLIB_ENDPOINT}")
+                             f"server, in memory), {OXIGRAPH_DISK} (on the build's store), {RDFLIB_ENDPOINT}, {VIRTUOSO}")
     parser.add_argument("--rdflib-endpoint", help="the rdflib-endpoint command (default: the one on PATH)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per query (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive clients (default 8)")
