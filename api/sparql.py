@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +16,7 @@ from graph.errors import InnographError, NotAcceptable, QueryError, QueryRefused
 from graph.executor import Job, Term
 from graph.results import GRAPH_TYPES, MEDIA_TYPES, SOLUTION_TYPES, Written, choose
 
-__all__ = ["router", "get_service", "answer", "Reply", "error_reply", "CORS_EXPOSED"]
+__all__ = ["router", "get_service", "answer", "named_answer", "Reply", "error_reply", "CORS_EXPOSED"]
 
 router = APIRouter()
 
@@ -240,19 +240,63 @@ async def run_named(name: str, request: Request, service: Service,
 
     An answer longer than `limit` rows, or than the row limit, is cut and says so (`X-Innograph-Truncated`),
     with a `Link: <…>; rel="next"` header to the page that follows: `offset` moved on by the rows given."""
-    query = named(name)
-    values = {k: v for k, v in request.query_params.items() if k not in _NOT_PARAMETERS}
-    substitutions: dict[str, Term] = {}
-    for variable, term in query.substitutions(values).items():
-        if isinstance(term, ox.NamedNode):
-            substitutions[variable.value] = ("iri", term.value)
-        else:
-            substitutions[variable.value] = ("literal", term.value, term.datatype.value if not term.language else "", term.language or "")
-    fmt = request.query_params.get("format") or request.query_params.get("output")
-    page = min(limit or service.settings.max_rows, service.settings.max_rows)
-    # One row more than the page, which the row limit cuts: a cut answer is one that goes on.
-    text = f"{query.text}\nLIMIT {page + 1}" + (f" OFFSET {offset}" if offset else "")
-    job = Job(query=text, accept=parse_accept(request.headers.get("accept"), fmt), max_rows=page, substitutions=substitutions)
-    written = await service.run(job)
-    next_page = str(request.url.include_query_params(offset=offset + written.count)) if written.truncated else None
-    return _respond(written, page, next_page=next_page).response()
+    page = _Page(name, request.url.query, request.headers.get("accept"), str(request.url.replace(query="")), service, limit, offset)
+    return page.reply(await service.run(page.job)).response()
+
+
+def named_answer(name: str, query_string: str, headers: Mapping[str, str], url: str, service: QueryService) -> Reply:
+    """The answer to GET /queries/{name}, run in the calling thread (the worker's HTTP server, api/worker.py);
+    `limit` and `offset` are checked as the route's declaration checks them. `headers` are keyed in lower case."""
+    try:
+        values = dict(parse_qsl(query_string, keep_blank_values=True))
+        limit = _count(values, "limit", least=1)
+        page = _Page(name, query_string, headers.get("accept"), url, service, limit, _count(values, "offset", least=0) or 0)
+        return page.reply(service.run_here(page.job))
+    except InnographError as error:
+        return error_reply(error)
+    except _Invalid as invalid:
+        return Reply(422, f"{invalid}\n".encode(), "text/plain; charset=utf-8")
+
+
+class _Invalid(ValueError):
+    """A URL parameter the route's declaration refuses (422, as FastAPI answers it)."""
+
+
+def _count(values: dict[str, str], key: str, *, least: int) -> int | None:
+    if key not in values:
+        return None
+    try:
+        number = int(values[key])
+    except ValueError:
+        number = least - 1
+    if number < least:
+        raise _Invalid(f"query parameter {key}: {values[key]!r} is not an integer of at least {least}")
+    return number
+
+
+class _Page:
+    """A page of a named query's answer: the job that asks for it, and the reply that gives it."""
+
+    def __init__(self, name: str, query_string: str, accept: str | None, url: str, service: QueryService,
+                 limit: int | None, offset: int) -> None:
+        query = named(name)
+        params = dict(parse_qsl(query_string, keep_blank_values=True))
+        values = {k: v for k, v in params.items() if k not in _NOT_PARAMETERS}
+        substitutions: dict[str, Term] = {}
+        for variable, term in query.substitutions(values).items():
+            if isinstance(term, ox.NamedNode):
+                substitutions[variable.value] = ("iri", term.value)
+            else:
+                substitutions[variable.value] = ("literal", term.value, term.datatype.value if not term.language else "", term.language or "")
+        self.params, self.url, self.offset = params, url, offset
+        self.size = min(limit or service.settings.max_rows, service.settings.max_rows)
+        # One row more than the page, which the row limit cuts: a cut answer is one that goes on.
+        text = f"{query.text}\nLIMIT {self.size + 1}" + (f" OFFSET {offset}" if offset else "")
+        self.job = Job(query=text, accept=parse_accept(accept, params.get("format") or params.get("output")),
+                       max_rows=self.size, substitutions=substitutions)
+
+    def reply(self, written: Written) -> Reply:
+        next_page = None
+        if written.truncated:
+            next_page = self.url + "?" + urlencode({**self.params, "offset": str(self.offset + written.count)})
+        return _respond(written, self.size, next_page=next_page)

@@ -1,6 +1,6 @@
 """A worker's HTTP/1.1 server: a thread for each connection, h11 for the protocol.
 
-A query at /sparql is answered in its connection's own thread, from the request's bytes to the answer's,
+A query at /sparql, or a named query at /queries/{name}, is answered in its connection's own thread, from the request's bytes to the answer's,
 with no event loop, no framework and no hop to another thread; pyoxigraph releases the GIL while it
 evaluates, so the threads of a worker run their queries side by side. Partners at 100k triples, 8
 connections, three interleaved rounds: under uvicorn and FastAPI (event loop, hop to a query thread,
@@ -265,13 +265,17 @@ class WorkerServer:
     def _answer(self, connection: _Connection, head: h11.Request, body: bytes, service: QueryService) -> sparql.Reply:
         path, _, query_string = head.target.decode("latin-1").partition("?")
         method = head.method.decode("ascii")
-        if path != "/sparql" or method not in ("GET", "POST"):
+        named = path.startswith("/queries/") and "/" not in path[9:] and len(path) > 9 and method == "GET"
+        if not named and (path != "/sparql" or method not in ("GET", "POST")):
             return self._asgi(connection, head, path, query_string, body)
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in head.headers}
         host = headers.get("host") or "%s:%d" % connection.sock.getsockname()[:2]
         connection.busy_since = time.monotonic()
         try:
-            reply = sparql.answer(method, query_string, headers, body, f"http://{host}/sparql", service)
+            if named:
+                reply = sparql.named_answer(unquote(path[9:]), query_string, headers, f"http://{host}{path}", service)
+            else:
+                reply = sparql.answer(method, query_string, headers, body, f"http://{host}/sparql", service)
         except Exception:  # a fault of ours: the client is told, the connection lives on
             _LOG.exception("the answer to %s %s failed", method, path)
             reply = _fault()

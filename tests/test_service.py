@@ -133,6 +133,11 @@ def test_a_named_querys_answer_comes_in_pages_that_link_to_the_next(server: tupl
     assert beyond.text.splitlines()[1:] == rows  # a page holds at most the row limit
     empty = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", "limit": 0})
     assert empty.status_code == 422 and "limit" in empty.text
+    for bad in ({"offset": "-1"}, {"offset": "ten"}, {"limit": "many"}):
+        refused = httpx.get(f"{base}/queries/actor_partners", params={"actor": "igr:c4ir-hcmc", **bad})
+        assert refused.status_code == 422 and next(iter(bad)) in refused.text, refused.text
+    unknown = httpx.get(f"{base}/queries/no_such_question")
+    assert unknown.status_code == 404 and "actor_partners" in unknown.text, unknown.text
 
 
 def test_a_result_cut_at_the_row_limit_says_so(server: tuple[str, object]) -> None:
