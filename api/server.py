@@ -59,7 +59,7 @@ class Build:
     @classmethod
     def loaded(cls, build_dir: Path) -> "Build":
         """The build copied into memory, its network projected and today's positions worked out (at 1M
-        triples 22 s and 15 s): done once here, before the workers are forked over it, they share all of it
+        triples 22 s and 15 s): done once here, before the workers are forked over it, so that they share all of it
         instead of each working it out again and holding a copy."""
         memory = ox.Store()
         memory.bulk_extend(open_store(build_dir).quads_for_pattern(None, None, None, None))

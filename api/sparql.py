@@ -240,7 +240,8 @@ async def run_named(name: str, request: Request, service: Service,
 
     An answer longer than `limit` rows, or than the row limit, is cut and says so (`X-Innograph-Truncated`),
     with a `Link: <…>; rel="next"` header to the page that follows: `offset` moved on by the rows given."""
-    page = _Page(name, request.url.query, request.headers.get("accept"), str(request.url.replace(query="")), service, limit, offset)
+    page = _Page(name, dict(request.query_params), request.headers.get("accept"), str(request.url.replace(query="")), service,
+                 limit, offset)
     return page.reply(await service.run(page.job)).response()
 
 
@@ -248,9 +249,9 @@ def named_answer(name: str, query_string: str, headers: Mapping[str, str], url: 
     """The answer to GET /queries/{name}, run in the calling thread (the worker's HTTP server, api/worker.py);
     `limit` and `offset` are checked as the route's declaration checks them. `headers` are keyed in lower case."""
     try:
-        values = dict(parse_qsl(query_string, keep_blank_values=True))
-        limit = _count(values, "limit", least=1)
-        page = _Page(name, query_string, headers.get("accept"), url, service, limit, _count(values, "offset", least=0) or 0)
+        params = dict(parse_qsl(query_string, keep_blank_values=True))
+        page = _Page(name, params, headers.get("accept"), url, service, _count(params, "limit", least=1),
+                     _count(params, "offset", least=0) or 0)
         return page.reply(service.run_here(page.job))
     except InnographError as error:
         return error_reply(error)
@@ -277,10 +278,9 @@ def _count(values: dict[str, str], key: str, *, least: int) -> int | None:
 class _Page:
     """A page of a named query's answer: the job that asks for it, and the reply that gives it."""
 
-    def __init__(self, name: str, query_string: str, accept: str | None, url: str, service: QueryService,
+    def __init__(self, name: str, params: dict[str, str], accept: str | None, url: str, service: QueryService,
                  limit: int | None, offset: int) -> None:
         query = named(name)
-        params = dict(parse_qsl(query_string, keep_blank_values=True))
         values = {k: v for k, v in params.items() if k not in _NOT_PARAMETERS}
         substitutions: dict[str, Term] = {}
         for variable, term in query.substitutions(values).items():
