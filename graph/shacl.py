@@ -14,7 +14,7 @@ the subclass axioms being those of the ontology and of the data.
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -63,11 +63,14 @@ class ShapeCheck:
     rule: str
     message: str
     query: str
+    names: Graph = field(repr=False, compare=False)  # the prefixes a node is named with, as the rule is
 
-    def breakers(self, store: ox.Store) -> Iterator[ox.NamedNode | ox.BlankNode]:
-        """The focus nodes that break the rule."""
+    def breakers(self, store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, str]]:
+        """The focus nodes that break the rule, each with its name as the build prints it."""
         for row in store.query(self.query, use_default_graph_as_union=True):
-            yield row["focus"]
+            focus = row["focus"]
+            yield focus, (URIRef(focus.value).n3(self.names.namespace_manager) if isinstance(focus, ox.NamedNode)
+                          else str(focus))
 
 
 def class_closure(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
@@ -109,14 +112,12 @@ class _Compiler:
     def checks(self) -> list[ShapeCheck]:
         found = []
         targeted = sorted({s for t in _TARGETS for s in self.shapes.subjects(t, None)}, key=str)
-        for shape in targeted:
-            self._refuse_unknown(shape)
+        for shape in targeted:  # _violations refuses a shape that says what the compiler does not know
             name = self._name(shape)
             own = self._violations(shape, "?focus", with_properties=False)
             if own:
                 found.append(self._check(shape, name, own))
             for prop in self._objects(shape, SH.property):
-                self._refuse_unknown(prop)
                 path = self._path(self._one(prop, SH.path))
                 found.append(self._check(shape, f"{name} {path}", self._violations(prop, "?focus"), prop))
         return found
@@ -127,7 +128,7 @@ class _Compiler:
         # were unbound, so a chain in it is read across the whole store for every focus.
         targets = self._targets(shape)
         query = "SELECT DISTINCT ?focus WHERE { " + " UNION ".join(f"{{ {targets} {p} }}" for p in patterns) + " }"
-        return ShapeCheck(rule=rule, message=str(message or f"breaks {rule}"), query=query)
+        return ShapeCheck(rule=rule, message=str(message or f"breaks {rule}"), query=query, names=self.names)
 
     # Targets -------------------------------------------------------------------------------------
 

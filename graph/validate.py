@@ -8,13 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from graph.dates import stated_parts
 from graph.errors import InputError, Violation
 from graph.figures import read_figures
-from graph.namespaces import IG, PREFIXES, local_name
+from graph.namespaces import IG, local_name
 from graph.rdfio import RdfFile, check_safe, graph_name
 from graph.settings import Settings
 from graph.shacl import class_closure, compile_shapes
@@ -115,21 +114,11 @@ def _shapes(store: ox.Store, settings: Settings, where: _Files) -> list[Violatio
               if q.predicate.value == str(RDFS.subClassOf) and isinstance(q.object, ox.NamedNode)]
     axioms += [(row["sub"].value, row["super"].value) for row in store.query(_SUBCLASSES, use_default_graph_as_union=True)
                if isinstance(row["super"], ox.NamedNode)]
-    names = _namespace_manager()
     violations = []
     for shape in compile_shapes(settings.shapes_file, class_closure(axioms)):
-        for focus in shape.breakers(store):
-            node = URIRef(focus.value).n3(names.namespace_manager) if isinstance(focus, ox.NamedNode) else str(focus)
+        for focus, node in shape.breakers(store):
             violations.append(Violation(rule=shape.rule, node=node, message=shape.message, files=where(focus)))
     return sorted(violations, key=lambda v: (v.files, v.node, v.rule))
-
-
-def _namespace_manager() -> Graph:
-    g = Graph()
-    g.bind("igs", "https://w3id.org/innograph/shapes#")
-    for prefix, iri in PREFIXES.items():
-        g.bind(prefix, iri, override=True, replace=True)
-    return g
 
 
 def _violation_queries(store: ox.Store, where: _Files) -> list[Violation]:

@@ -27,7 +27,7 @@ from shutil import which
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_http import Server, free_port, get, memory_of_tree  # noqa: E402
+from bench_http import JSON, Server, free_port, memory_of_tree, wait_answer  # noqa: E402
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -40,20 +40,6 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output.decode(errors='replace')[-2000:]}")
     return time.monotonic() - started, usage.ru_maxrss / 1024
-
-
-def first_answer(process: subprocess.Popen, port: int, path: str, timeout: float = 120) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with status {process.returncode}")
-        try:
-            if get("127.0.0.1", port, path, "application/sparql-results+json", timeout=2)[0] == 200:
-                return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"no answer within {timeout:g} s")
 
 
 _IN_MEMORY = """
@@ -83,7 +69,8 @@ def one_round(data: Path, oxigraph: str, work: Path, log: Path) -> dict[str, flo
     port = free_port()
     server = Server(store, port, {"INNOGRAPH_RESULT_CACHE_MB": "0"}, log)
     try:
-        figures["innograph serve s"] = first_answer(server.process, port, "/sparql?query=ASK%7B%7D")
+        figures["innograph serve s"] = wait_answer(server.process, port, "/sparql?query=ASK%7B%7D", JSON, 120,
+                                                   who="innograph serve", log=str(log))
         figures["innograph idle s"] = server.wait_idle(300) + figures["innograph serve s"]
         figures["innograph serve MB"] = memory_of_tree(server.process.pid)
     finally:
@@ -92,7 +79,8 @@ def one_round(data: Path, oxigraph: str, work: Path, log: Path) -> dict[str, flo
     process = subprocess.Popen([oxigraph, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        figures["oxigraph serve s"] = first_answer(process, port, "/query?query=ASK%7B%7D")
+        figures["oxigraph serve s"] = wait_answer(process, port, "/query?query=ASK%7B%7D", JSON, 120,
+                                                  who="oxigraph serve", log="(its output is not kept)")
         figures["oxigraph serve MB"] = memory_of_tree(process.pid)
     finally:
         process.kill()

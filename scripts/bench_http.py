@@ -304,18 +304,7 @@ class Server:
         return bench.path
 
     def wait_ready(self, timeout: float) -> float:
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with status {self.process.returncode}; see {self._log.name}")
-            try:
-                status, _, _ = get("127.0.0.1", self.port, "/sparql", "text/turtle", timeout=2)
-                if status == 200:
-                    return time.monotonic() - started
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"the server did not answer within {timeout:g} s; see {self._log.name}")
+        return wait_answer(self.process, self.port, "/sparql", "text/turtle", timeout, who="the server", log=self._log.name)
 
     def wait_idle(self, timeout: float) -> float:
         """Seconds until the server's processes use under a tenth of a core, so that no load meets what the
@@ -374,14 +363,7 @@ class OxigraphServer:
     def wait_ready(self, timeout: float) -> float:
         """Seconds until it answers and holds the data (in memory, loaded by POST /store)."""
         started = time.monotonic()
-        while self.process.poll() is None and time.monotonic() - started < timeout:
-            try:
-                if get("127.0.0.1", self.port, "/query?query=ASK%7B%7D", JSON, timeout=2)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"Oxigraph's server did not answer within {timeout:g} s; see {self._log.name}")
+        wait_answer(self.process, self.port, "/query?query=ASK%7B%7D", JSON, timeout, who="Oxigraph's server", log=self._log.name)
         if not self._quads:
             return time.monotonic() - started
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -425,16 +407,7 @@ class RdflibEndpoint:
 
     def wait_ready(self, timeout: float) -> float:
         """Seconds until it answers: it parses the whole file before it listens."""
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"rdflib-endpoint exited with status {self.process.returncode}; see {self._log.name}")
-            try:
-                if get("127.0.0.1", self.port, "/?query=ASK%7B%7D", JSON, timeout=5)[0] == 200:
-                    return time.monotonic() - started
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError(f"rdflib-endpoint did not answer within {timeout:g} s; see {self._log.name}")
+        return wait_answer(self.process, self.port, "/?query=ASK%7B%7D", JSON, timeout, who="rdflib-endpoint", log=self._log.name)
 
     def wait_idle(self, timeout: float) -> float:
         return 0.0
@@ -527,6 +500,24 @@ def _adhoc(route: str, bench: Bench) -> str:
     prefixes = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items()
                        if re.search(rf"(?<![\w-]){re.escape(prefix)}:", text))
     return route + "?" + urlencode({"query": prefixes + text})
+
+
+def wait_answer(process: subprocess.Popen, port: int, path: str, accept: str, timeout: float, *, who: str, log: str) -> float:
+    """Seconds until a server on 127.0.0.1:port answers GET `path` with 200.
+
+    Raises RuntimeError when it exits first or has not answered within `timeout` seconds.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"{who} exited with status {process.returncode}; see {log}")
+        try:
+            if get("127.0.0.1", port, path, accept, timeout=5)[0] == 200:
+                return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{who} did not answer within {timeout:g} s; see {log}")
 
 
 def drain(port: int, *, timeout: float) -> float:
