@@ -37,8 +37,10 @@ system-packages:
 	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
+# The whole suite on the embedded store, then on Oxigraph's server as the backend (tests/backends.py).
 test: $(BIN)/innograph test-packages
 	$(BIN)/pytest -q
+	INNOGRAPH_TEST_BACKEND=oxigraph-server $(BIN)/pytest -q
 
 clean:
 	rm -rf $(VENV) .innograph

@@ -27,7 +27,9 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -35,8 +37,9 @@ import pyoxigraph as ox
 
 from graph.errors import InnographError
 from graph.network import Network, project
+from graph.remote import RemoteStore, open_backend
 from graph.settings import Settings
-from graph.store import check_built, open_store
+from graph.store import Manifest, check_built, open_store, read_manifest
 
 __all__ = ["Build", "Supervisor", "WorkerSlot", "serve"]
 
@@ -49,11 +52,13 @@ _GRACE_S = 5.0  # past the time limit, how long a worker may go without answerin
 @dataclass
 class Build:
     """One published build as a worker serves it: its folder, and its store copied into memory, where
-    queries run 7-9x faster than on disk (DESIGN.md §3), or else opened read-only from disk."""
+    queries run 7-9x faster than on disk (DESIGN.md §3), or else opened read-only from disk; or a build
+    published on a SPARQL server (graph/remote.py), which the workers ask over HTTP."""
 
-    build_dir: Path
+    build_dir: Path | None
     memory: ox.Store | None = None
     network: Network | None = None  # the collaboration network projected from `memory`, with today's positions
+    remote: RemoteStore | None = None
     _disk: ox.Store | None = None
 
     @classmethod
@@ -71,14 +76,38 @@ class Build:
             network = None
         return cls(build_dir, memory, network)
 
+    @classmethod
+    def on_server(cls, settings: Settings) -> "Build":
+        """The build the SPARQL server of the settings publishes now.
+
+        Raises StoreMissing when nothing is published there, StoreError when the server cannot be asked.
+        """
+        remote, _ = open_backend(settings)
+        return cls(None, remote=remote)  # type: ignore[arg-type]
+
     @property
-    def store(self) -> ox.Store:
+    def name(self) -> str:
+        return self.remote.build.build if self.remote is not None else self.build_dir.name  # type: ignore[union-attr]
+
+    @property
+    def manifest(self) -> Manifest | None:
+        return self.remote.build.manifest if self.remote is not None else read_manifest(self.build_dir)  # type: ignore[arg-type]
+
+    @property
+    def settled(self) -> bool:
+        """Whether this build is served as it will be for long (not from disk while the copy is made)."""
+        return self.memory is not None or self.remote is not None
+
+    @property
+    def store(self) -> ox.Store | RemoteStore:
         # The on-disk store is opened by the worker that reads it, after the fork: a RocksDB handle does
         # not survive one.
         if self.memory is not None:
             return self.memory
+        if self.remote is not None:
+            return self.remote
         if self._disk is None:
-            self._disk = open_store(self.build_dir)
+            self._disk = open_store(self.build_dir)  # type: ignore[arg-type]
         return self._disk
 
 
@@ -140,7 +169,9 @@ class Supervisor:
         """Serve until SIGTERM or SIGINT, then stop every worker."""
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._stop)
-        self._serve(Build(self.store_dir.resolve()))  # from disk, until the copy in memory is ready
+        endpoint = self.settings.endpoint()
+        # from disk, until the copy in memory is ready
+        self._serve(Build.on_server(self.settings) if endpoint is not None else Build(self.store_dir.resolve()))
         last_watch = time.monotonic()
         while not self._stopping:
             self._reap()
@@ -165,34 +196,47 @@ class Supervisor:
             self._fork(build)
         for worker in old:
             self._retire(worker)
-        if build.memory is None:
-            self._load(build.build_dir)
+        if not build.settled:
+            self._load(partial(Build.loaded, build.build_dir), build.name)
         else:
-            _LOG.info("serving build %s from memory with %d workers", build.build_dir.name, self.size)
+            _LOG.info("serving build %s %s with %d workers", build.name,
+                      f"from {build.remote.endpoint.query_url}" if build.remote is not None else "from memory", self.size)
 
-    def _load(self, build_dir: Path) -> None:
-        """Copy a build into memory in the background; the loop serves it once it is there."""
+    def _load(self, make: Callable[[], Build | None], name: str) -> None:
+        """Make a build to serve in the background (None: there is no new one); the loop serves it once it is there."""
         def load() -> None:
             try:
-                self._loaded = Build.loaded(build_dir)
-            except (InnographError, OSError) as e:  # pruned meanwhile: the watch finds what is published now
-                _LOG.warning("could not load the build %s: %s; still serving %s", build_dir.name, e,
-                             self._current.build_dir.name if self._current else "nothing")
+                loaded = make()
+            except (InnographError, OSError) as e:  # pruned meanwhile, or the server is away: the next watch looks again
+                _LOG.warning("could not load the build %s: %s; still serving %s", name, e,
+                             self._current.name if self._current else "nothing")
+                loaded = None
+            if loaded is None:
                 self._loading = None
+            else:
+                self._loaded = loaded
 
         self._loading = threading.Thread(target=load, name="load-build", daemon=True)
         self._loading.start()
 
     def _watch(self) -> None:
-        """Load the build `store_dir` names when it is a new one; the old one answers meanwhile."""
+        """Load the build that is published now when it is a new one; the old one answers meanwhile."""
         if self._current is None or self._loading is not None:
             return
+        endpoint, current = self.settings.endpoint(), self._current
+        if endpoint is not None:
+            def newer() -> Build | None:
+                build = Build.on_server(self.settings)
+                return build if build.name != current.name else None
+
+            self._load(newer, f"published at {endpoint.query_url}")
+            return
         try:
-            published = self.store_dir.resolve(strict=True)
+            published_dir = self.store_dir.resolve(strict=True)
         except OSError:
             return
-        if published != self._current.build_dir:
-            self._load(published)
+        if published_dir != current.build_dir:
+            self._load(partial(Build.loaded, published_dir), published_dir.name)
 
     # -- workers -------------------------------------------------------------------------------
 
@@ -302,7 +346,9 @@ def serve(settings: Settings, store_dir: Path, *, host: str, port: int) -> None:
 
     Raises StoreMissing when nothing has been built at `store_dir`.
     """
-    check_built(store_dir)  # fail here, with a clear message, rather than in every worker
+    endpoint = settings.endpoint()
+    if endpoint is None:
+        check_built(store_dir)  # fail here, with a clear message, rather than in every worker
     # The app imported once, before the first fork, not by every worker at once (1.3 s of CPU each, on the
     # way to the first answer); the workers share its pages.
     import api.app  # noqa: F401
@@ -314,7 +360,8 @@ def serve(settings: Settings, store_dir: Path, *, host: str, port: int) -> None:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     _LOG.setLevel(logging.INFO)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
-    _LOG.info("innograph serving %s on http://%s:%d", store_dir, host, port)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line for each request to a SPARQL server backend otherwise
+    _LOG.info("innograph serving %s on http://%s:%d", endpoint.query_url if endpoint else store_dir, host, port)
     try:
         Supervisor(settings, store_dir, sock).run()
     finally:

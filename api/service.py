@@ -21,7 +21,7 @@ from graph.guard import Policy, check_graph, check_query
 from graph.network import Network, project
 from graph.results import Written
 from graph.settings import Settings
-from graph.store import Manifest, read_manifest
+from graph.store import Manifest
 
 __all__ = ["QueryService", "ResultCache", "Served"]
 
@@ -90,7 +90,7 @@ class Served:
         answer = (partial(execute_rdflib, rdflib_dataset(store)) if settings.engine == "rdflib"
                   else partial(execute, store))
         networks = {False: build.network} if build.network is not None else {}
-        return cls(build, graphs, read_manifest(build.build_dir), ResultCache(settings.result_cache_mb * 1_000_000), answer,
+        return cls(build, graphs, build.manifest, ResultCache(settings.result_cache_mb * 1_000_000), answer,
                    networks)
 
 
@@ -115,7 +115,7 @@ class QueryService:
         Raises StoreMissing when `build` has no store.
         """
         service = cls(settings=settings, served=Served.open(settings, build), slot=slot, on_runaway=on_runaway)
-        if build.memory is not None:
+        if build.settled:
             service._warm()
         return service
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from graph.errors import InnographError, ValidationFailed
+from graph.errors import InnographError, StoreMissing, ValidationFailed
 from graph.settings import Settings
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def query(
     The query stops at the time limit, or at Ctrl-C."""
     from graph.catalogue import named
     from graph.query import FORMATS, render, run
-    from graph.store import open_store
+    from graph.remote import open_backend
 
     if sum(x is not None for x in (text, file, name)) != 1:
         typer.echo("error: give exactly one of a query string, --file or --name", err=True)
@@ -143,7 +143,7 @@ def query(
             sparql = named_query.text
         else:
             sparql = file.read_text(encoding="utf-8") if file is not None else text or ""
-        opened = open_store(store or settings.store_dir)
+        opened, _ = open_backend(settings, store)
         out = _within(timeout or settings.query_timeout_s,
                       lambda: render(run(opened, sparql, substitutions=substitutions), fmt))  # type: ignore[arg-type]
         typer.echo(out, nl=not out.endswith("\n"))
@@ -354,12 +354,12 @@ HopsOption = Annotated[int, typer.Option("--hops", min=1, help="How far the ego 
 def _network_view(store: Optional[Path], sector: Optional[list[str]], category: Optional[list[str]], as_of: Optional[str],
                   source: Optional[list[str]], relation: Optional[list[str]], ego: Optional[str], hops: int):  # type: ignore[no-untyped-def]
     from graph import network as nw
+    from graph.remote import open_backend
     from graph.search import find_actor
-    from graph.store import open_store
 
     filters = nw.Filters.parse(sectors=sector or (), categories=category or (), as_of=as_of, sources=source or (),
                                relations=relation or ())
-    opened = open_store(store or Settings().store_dir)
+    opened, _ = open_backend(Settings(), store)
     net = nw.project(opened, shared_sectors="shared-sector" in filters.relations)
     graph = nw.ego_view(net, filters, find_actor(opened, ego), hops) if ego else nw.view(net, filters)
     return net, graph
@@ -425,7 +425,7 @@ def network_page(out: Annotated[Path, typer.Argument(help="The HTML file to writ
                  size: Annotated[str, typer.Option(help="The metric that sizes the nodes at first: betweenness, pagerank, degree, weighted_degree or brokerage.")] = "betweenness") -> None:
     """Write the (filtered) network as one self-contained page: coloured by category, sized by a metric, every tie with its quote."""
     from graph import network_page as page
-    from graph.store import read_manifest
+    from graph.remote import open_backend
 
     if lang not in ("vi", "en"):
         raise typer.BadParameter("--lang is vi or en")
@@ -433,12 +433,12 @@ def network_page(out: Annotated[Path, typer.Argument(help="The HTML file to writ
         raise typer.BadParameter(f"--size is one of {', '.join(page.SIZE_METRICS)}")
     try:
         net, graph = _network_view(store, sector, category, as_of, source, relation, ego, hops)
+        _, manifest = open_backend(Settings(), store)
     except InnographError as e:
         _fail(e)
         return
     given = [("sector", sector), ("category", category), ("as of", as_of), ("source", source), ("relation", relation)]
     filters = [(name, ", ".join(value) if isinstance(value, list) else value) for name, value in given if value]
-    manifest = read_manifest(store or Settings().store_dir)
     title = ("Mạng lưới hợp tác" if lang == "vi" else "Collaboration network") + (f" · {ego} ({hops})" if ego else "")
     html = page.render(net, graph, page.PageContext(title=title, lang=lang, size_by=size, filters=filters,
                                                     built=f"build {manifest.built_at}" if manifest else "", actor_href=""))
@@ -458,15 +458,15 @@ def brief(actor: Annotated[str, typer.Argument(help="The actor: its IRI, slug, l
           store: StoreOption = None) -> None:
     """A sourced, dated brief on an actor, or on two actors before they meet; every statement with a footnote to its quote."""
     from graph.brief import build_brief, render
-    from graph.store import open_store, read_manifest
+    from graph.remote import open_backend
     from graph.text import parse_day
 
-    store_dir = store or Settings().store_dir
     if fmt == "pdf" and out is None:
         raise typer.BadParameter("a PDF brief needs --out FILE")
     try:
-        body = render(build_brief(open_store(store_dir), actor, other=other, lang=lang, as_of=parse_day(as_of),
-                                  manifest=read_manifest(store_dir)), fmt)
+        opened, manifest = open_backend(Settings(), store)
+        body = render(build_brief(opened, actor, other=other, lang=lang, as_of=parse_day(as_of),  # type: ignore[arg-type]
+                                  manifest=manifest), fmt)
     except InnographError as e:
         _fail(e)
         return
@@ -491,6 +491,38 @@ def serve(store: StoreOption = None,
         serve_build(settings, store or settings.store_dir, host=host or settings.host, port=port or settings.port)
     except InnographError as e:
         _fail(e)
+
+
+@app.command()
+def publish(to: Annotated[Optional[str], typer.Option("--to", help="The server's SPARQL query URL (default: settings' backend_url).")] = None,
+            store_url: Annotated[Optional[str], typer.Option("--store-url", help="Its Graph Store Protocol URL, which the build is loaded through (default: settings' backend_store_url).")] = None,
+            store: StoreOption = None) -> None:
+    """Load the built store into a SPARQL server and switch its readers to it at once: they see the old build
+    or the new one, never a mixture. The user and password come from the settings (INNOGRAPH_BACKEND_USER, _PASSWORD)."""
+    import time
+
+    from graph.remote import publish as publish_build
+    from graph.store import open_store, read_manifest
+
+    settings = Settings()
+    changes = {k: v for k, v in (("backend_url", to), ("backend_store_url", store_url)) if v}
+    endpoint = settings.model_copy(update=changes).endpoint()
+    if endpoint is None:
+        typer.echo("error: name the server with --to URL (or INNOGRAPH_BACKEND_URL)", err=True)
+        raise typer.Exit(2)
+    store_dir = store or settings.store_dir
+    started = time.monotonic()
+    try:
+        manifest = read_manifest(store_dir)
+        built = open_store(store_dir)
+        if manifest is None:
+            raise StoreMissing(f"{store_dir}: the build has no manifest; run `innograph build` again")
+        done = publish_build(endpoint, built, manifest)
+    except InnographError as e:
+        _fail(e)
+        return
+    typer.echo(f"published {done.build} at {endpoint.query_url}: {manifest.triples} triples in {len(done.graphs)} graphs, "
+               f"{time.monotonic() - started:.1f} s; the build published before it answers until the next publish, a minute at least")
 
 
 @app.command("review")

@@ -9,9 +9,10 @@ from graph.errors import QueryError
 from graph.guard import lex
 from graph.namespaces import PREFIXES
 
-__all__ = ["Result", "run", "render", "values", "FORMATS", "compact"]
+__all__ = ["Result", "GRAPH_ANSWERS", "run", "render", "values", "FORMATS", "compact"]
 
-Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+GRAPH_ANSWERS = (ox.QueryTriples, list)  # a CONSTRUCT or DESCRIBE answer: a SPARQL server's comes as a list (graph/remote.py)
 Format = TypingLiteral["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples")
 
@@ -103,7 +104,7 @@ def render(result: Result, fmt: Format) -> str:
 
     Raises QueryError when the format does not fit the kind of query (CSV for a CONSTRUCT, say).
     """
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, GRAPH_ANSWERS):
         if fmt == "table":
             return "\n".join(" ".join(compact(t) for t in (tr.subject, tr.predicate, tr.object)) for tr in result)
         if fmt not in _GRAPH_FORMATS:

@@ -1,10 +1,13 @@
 """The one settings object (environment prefix INNOGRAPH_), read once and passed down."""
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from graph.remote import Endpoint
 
 __all__ = ["Settings", "PROJECT_ROOT", "Engine"]
 
@@ -38,6 +41,21 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=64, ge=4)
     allowed_hosts: frozenset[str] = Field(default=frozenset(), description="hosts SERVICE and remote FROM may reach")
     engine: Engine = Field(default="oxigraph", description="what the query workers run queries with; rdflib is for comparison only")
+    backend_url: str = Field(default="", description="a SPARQL 1.1 server's query URL: serve and query the build published "
+                                                     "there (`innograph publish`) instead of the embedded store")
+    backend_store_url: str = Field(default="", description="that server's Graph Store Protocol URL, which `innograph publish` loads builds through")
+    backend_user: str = Field(default="", description="the user name for that server; empty: none")
+    backend_password: str = Field(default="", description="the password for that server")
+    backend_auth: Literal["basic", "digest"] = Field(default="basic", description="how the user and password are sent")
+
+    def endpoint(self) -> "Endpoint | None":
+        """The SPARQL server the backend settings name, or None for the embedded store."""
+        from graph.remote import Endpoint
+
+        if not self.backend_url:
+            return None
+        return Endpoint(self.backend_url, self.backend_store_url, self.backend_user, self.backend_password,
+                        self.backend_auth, timeout_s=self.query_timeout_s + 5.0)
 
     @property
     def shapes_file(self) -> Path:

@@ -424,13 +424,14 @@ class Virtuoso:
         import pyoxigraph as ox
 
         from graph.store import open_store
+        from tests.backends import VIRTUOSO_INI  # the configuration the tests run Virtuoso with
         self.server, self.isql = which("virtuoso-t"), which("isql-vt")
         if self.server is None or self.isql is None:
             raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource-7 (or leave it out of --engines)")
         self.port, self.sql_port = port, free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="virtuoso-", dir=log.parent))
         open_store(store.resolve()).dump(output=str(self.folder / "data.nq"), format=ox.RdfFormat.N_QUADS)
-        (self.folder / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(folder=self.folder, sql=self.sql_port, http=port))
+        (self.folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(folder=self.folder, sql=self.sql_port, http=port, timeout=60))
         self._log = open(log, "wb")
         self.process = subprocess.Popen([self.server, "+foreground", "+configfile", "virtuoso.ini"], cwd=self.folder,
                                         stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -461,35 +462,6 @@ class Virtuoso:
         return 0.0
 
     stop = Server.stop
-
-
-_VIRTUOSO_INI = """[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-LockFile = {folder}/virtuoso.lck
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = ., {folder}
-NumberOfBuffers = 100000
-MaxDirtyBuffers = 60000
-MaxQueryMem = 1G
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-ServerThreads = 16
-MaxKeepAlives = 16
-KeepAliveTimeout = 10
-EnabledGzipContent = 0
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-"""
 
 
 def _adhoc(route: str, bench: Bench) -> str:

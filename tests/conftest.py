@@ -3,7 +3,6 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,12 +13,13 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from backends import REMOTE, free_port, publish_build, publish_store, sparql_server
 
 from graph.build import build
 from graph.rdfio import discover
+from graph.remote import Endpoint
 from graph.settings import Settings
 from graph.validate import load
-
 
 
 @pytest.fixture(scope="session")
@@ -40,14 +40,19 @@ def ignore_ingested(folder: str, names: list[str]) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def store(settings: Settings) -> ox.Store:
+def store(settings: Settings) -> Iterator[ox.Store]:
     """The ontology, concept schemes and the five curated articles (with the actors and documents files) in an
     in-memory store: the answers the tests expect are those articles'. The ingested articles only add to them,
-    and nothing in the curated files refers to them; the build checks the whole graph."""
+    and nothing in the curated files refers to them; the build checks the whole graph. On a SPARQL server
+    backend (tests/backends.py), the same published there."""
     memory = ox.Store()
     files = discover(settings.default_inputs, exclude=(settings.shapes_file,))
     load(memory, [f for f in files if not ingested(f.path.name)])
-    return memory
+    if not REMOTE:
+        yield memory
+        return
+    with sparql_server() as endpoint:
+        yield publish_store(endpoint, memory)  # type: ignore[misc]
 
 
 @pytest.fixture(scope="session")
@@ -89,12 +94,36 @@ def assert_offline(html: str) -> None:
     assert "@import" not in html and "url(http" not in html
 
 
+_SERVERS: dict[Path, "Endpoint"] = {}  # the SPARQL server each live server's store is published to
+
+
+def republish(store_dir: Path) -> None:
+    """After a new build at `store_dir`: publish it to the SPARQL server a live server reads, if it reads one."""
+    if store_dir in _SERVERS:
+        publish_build(_SERVERS[store_dir], store_dir)
+
+
 @contextmanager
 def live_server(store_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`innograph serve` over a built store, on a free loopback port; yields its base URL and process."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    """`innograph serve` over a built store, on a free loopback port; yields its base URL and process. On a
+    SPARQL server backend, the build is published to a server of its own, which innograph serves."""
+    if REMOTE:
+        with sparql_server(float(env.get("query_timeout_s", Settings().query_timeout_s))) as endpoint:
+            publish_build(endpoint, store_dir)
+            _SERVERS[store_dir] = endpoint
+            try:
+                with _serving(store_dir, backend_url=endpoint.query_url, **env) as running:
+                    yield running
+            finally:
+                del _SERVERS[store_dir]
+    else:
+        with _serving(store_dir, **env) as running:
+            yield running
+
+
+@contextmanager
+def _serving(store_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
     settings_env = {f"INNOGRAPH_{k.upper()}": v for k, v in env.items()}
     process = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--store", str(store_dir), "--port", str(port)],
                                env={**os.environ, **settings_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

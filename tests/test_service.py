@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from graph.build import build
-from conftest import live_server
+from backends import REMOTE
+from conftest import live_server, republish
 from graph.settings import Settings
 
 TIMEOUT_S = 2.0
@@ -205,7 +206,9 @@ def test_a_runaway_query_is_stopped_while_simple_queries_keep_answering(server: 
         answers = list(pool.map(simple, range(20)))
     thread.join()
     assert all(status == 200 for status, _ in answers)
-    assert max(seconds for _, seconds in answers) < 0.2, answers
+    # On a SPARQL server backend each answer crosses one more process, on the same two cores the runaway holds
+    # in the server until the server's own limit stops it.
+    assert max(seconds for _, seconds in answers) < (0.5 if REMOTE else 0.2), answers
     assert slow["status"] == 503 and "stopped" in str(slow["text"])
     assert TIMEOUT_S - 0.1 <= float(slow["seconds"]) <= TIMEOUT_S + 1  # type: ignore[arg-type]
 
@@ -396,6 +399,7 @@ def test_the_service_serves_each_new_build_without_a_restart_and_answers_through
         asking.start()
         try:
             build(settings, data=(*settings.default_inputs, extra), store_dir=store_dir)
+            republish(store_dir)
             deadline = time.monotonic() + 60
             while "Turin, from the second build" not in variants():
                 assert time.monotonic() < deadline, "the new build was not served within 60 s"
@@ -407,6 +411,7 @@ def test_the_service_serves_each_new_build_without_a_restart_and_answers_through
         first = sorted((store_dir.parent / "builds").iterdir())[0]
         for _ in range(2):
             build(settings, store_dir=store_dir, force=True)
+            republish(store_dir)
         assert not first.exists()
         deadline = time.monotonic() + 60
         while "Turin, from the second build" in variants():  # the last builds are without the extra file

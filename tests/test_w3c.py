@@ -23,6 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from backends import KIND
 from conftest import live_server
 from graph.build import build
 from graph.settings import Settings
@@ -349,6 +350,8 @@ def test_negative_syntax_gets_400(client: httpx.Client, test: SyntaxTest) -> Non
 
 @pytest.mark.parametrize("test", [t for t in SYNTAX_TESTS if t.positive], ids=lambda t: t.path.name)
 def test_positive_syntax_runs(client: httpx.Client, test: SyntaxTest) -> None:
+    if KIND == "oxigraph-server" and test.path.name == "syntax-select-expr-04.rq":
+        pytest.xfail("Oxigraph's server refuses a query that calls a function it lacks (500), where SPARQL leaves the value unbound")
     response = _post_query(client, test.path.read_bytes())
     assert response.status_code == _positive_status(test), response.text
 

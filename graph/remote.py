@@ -1,0 +1,343 @@
+"""A SPARQL 1.1 server as the store, and `innograph publish`, which loads a build into one.
+
+A server holds each published build in named graphs of its own: the build's graph G as
+<urn:innograph:build:ID:G>, its default graph as <urn:innograph:build:ID:>. The control graph
+<urn:innograph:control> says which build is published and which graphs each build has. Publishing
+records the new build as loading, loads its graphs, then replaces the control graph in one Graph Store
+Protocol PUT, which the server applies whole; that PUT is the switch. Readers read the control graph,
+then ask with the build's graphs as their dataset, so they see the old build or the new one, never a
+mixture. The build published before stays until the next publish, and at least a minute (a reader
+that read the control graph just before a switch still finds its build); older ones, and whatever a
+killed publish half loaded, are dropped then.
+
+`RemoteStore` answers the calls innograph makes of a pyoxigraph store (`query`, `quads_for_pattern`,
+`named_graphs`) over the SPARQL protocol, so every query, page, search, network and brief runs on it
+unchanged. Graph names are those of the build as it was made: the query's FROM, FROM NAMED and GRAPH
+IRIs are written into the build's names before sending, and graph names in answers are written back.
+A graph named by a variable bound in the query (VALUES ?g { <G> }) is not rewritten.
+"""
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+import pyoxigraph as ox
+
+from graph.errors import StoreError, StoreMissing
+from graph.guard import lex
+from graph.store import Manifest, open_store, read_manifest
+
+if TYPE_CHECKING:
+    from graph.settings import Settings
+
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+__all__ = ["Endpoint", "Published", "RemoteStore", "published", "publish", "open_backend"]
+
+CONTROL = "urn:innograph:control"
+_BUILD = "urn:innograph:build:"
+_P_GRAPH, _P_MANIFEST, _P_STATE, _P_RETIRED = (f"urn:innograph:{p}" for p in ("graph", "manifest", "state", "retired"))
+_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+# How long a build stays on the server once another is published: readers (`innograph serve`) look at the
+# control graph every 2 s, so none is still on it then.
+_LINGER = timedelta(minutes=1)
+_EMPTY = ox.Store()  # where queries are parsed before they are sent
+_CHUNK = 50_000  # triples in one request of a publish
+_SOLUTIONS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+              "application/sparql-results+xml": ox.QueryResultsFormat.XML}
+_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, application/n-triples;q=0.9, text/turtle;q=0.8"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a SPARQL server answers: its query URL, its Graph Store Protocol URL (for publishing) and
+    the credentials for both."""
+
+    query_url: str
+    store_url: str = ""
+    user: str = ""
+    password: str = ""
+    auth: Literal["basic", "digest"] = "basic"
+    timeout_s: float = 60.0
+
+    def client(self) -> httpx.Client:
+        credentials: httpx.Auth | None = None
+        if self.user:
+            credentials = (httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth)(self.user, self.password)
+        return httpx.Client(auth=credentials, timeout=self.timeout_s, trust_env=False)
+
+
+class _Clients(threading.local):
+    """One HTTP client per thread and process: a forked worker must not share its parent's connections."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint, self.pid, self.client = endpoint, -1, None
+
+    def get(self) -> httpx.Client:
+        if self.client is None or self.pid != os.getpid():
+            self.client, self.pid = self.endpoint.client(), os.getpid()
+        return self.client
+
+
+@dataclass(frozen=True)
+class Published:
+    """One build on the server: its id, the graphs it holds (as it named them) and its manifest."""
+
+    build: str
+    graphs: tuple[str, ...]
+    has_default: bool
+    manifest: Manifest
+
+    def remote(self, graph: str) -> str:
+        return f"{_BUILD}{self.build}:{graph}"
+
+    @property
+    def default(self) -> str:
+        return self.remote("")
+
+
+def _request(clients: _Clients, method: str, url: str, what: str, **kwargs: object) -> httpx.Response:
+    """One request to the server; its failures as StoreError naming the server and what was asked."""
+    try:
+        response = clients.get().request(method, url, **kwargs)  # type: ignore[arg-type]
+    except httpx.TimeoutException as e:
+        raise StoreError(f"{url}: no answer to {what} within {clients.endpoint.timeout_s:g} s") from e
+    except httpx.HTTPError as e:
+        raise StoreError(f"{url}: the SPARQL server cannot be reached ({e}); is it running, and is the URL right?") from e
+    if response.status_code in (401, 403):
+        raise StoreError(f"{url}: {what} was refused ({response.status_code}); check the user and password")
+    return response
+
+
+def _select(clients: _Clients, query: str, **dataset: list[str]) -> ox.QuerySolutions:
+    response = _request(clients, "POST", clients.endpoint.query_url, "a query",
+                        data={"query": query, **dataset}, headers={"accept": "application/sparql-results+json"})
+    if response.status_code != 200:
+        raise StoreError(f"{clients.endpoint.query_url}: a query failed ({response.status_code}): {response.text[:500]}")
+    return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
+
+
+_RECORDS = f"""SELECT ?build ?state ?retired ?manifest ?graph WHERE {{ GRAPH <{CONTROL}> {{
+  ?build <{_P_STATE}> ?state ; <{_P_MANIFEST}> ?manifest .
+  OPTIONAL {{ ?build <{_P_RETIRED}> ?retired }} OPTIONAL {{ ?build <{_P_GRAPH}> ?graph }} }} }}"""
+
+
+def _records(clients: _Clients) -> tuple[dict[str, Published], dict[str, "_State"]]:
+    """Every build the control graph records, and the state of each."""
+    found: dict[str, tuple[set[str], str]] = {}
+    states: dict[str, _State] = {}
+    for row in _select(clients, _RECORDS):
+        build = row["build"].value.removeprefix(_BUILD)
+        graphs, _ = found.setdefault(build, (set(), row["manifest"].value))
+        states[build] = _State(row["state"].value, datetime.fromisoformat(row["retired"].value) if row["retired"] else None)
+        if row["graph"] is not None:
+            graphs.add(row["graph"].value)
+    builds = {build: Published(build, tuple(sorted(g for g in graphs if g)), "" in graphs, Manifest(**json.loads(manifest)))
+              for build, (graphs, manifest) in found.items()}
+    return builds, states
+
+
+@dataclass(frozen=True)
+class _State:
+    """What a build on the server is: loading, published, retired (since when) or dropping."""
+
+    name: Literal["loading", "published", "retired", "dropping"]
+    retired: datetime | None = None
+
+
+def published(endpoint: Endpoint) -> Published | None:
+    """The build the server publishes now, or None when nothing has been published there."""
+    builds, states = _records(_Clients(endpoint))
+    return next((builds[b] for b, state in states.items() if state.name == "published"), None)
+
+
+def open_backend(settings: "Settings", store_dir: Path | None = None) -> tuple["ox.Store | RemoteStore", Manifest | None]:
+    """The store the settings choose, and its manifest: the build published on the SPARQL server they name, or
+    else the embedded store at `store_dir` (default: theirs).
+
+    Raises StoreMissing when nothing is built or published there, StoreError when the server cannot be asked.
+    """
+    endpoint = settings.endpoint()
+    if endpoint is None:
+        folder = store_dir or settings.store_dir
+        return open_store(folder), read_manifest(folder)
+    build = published(endpoint)
+    if build is None:
+        raise StoreMissing(f"{endpoint.query_url}: no build is published there; run `innograph publish` first")
+    return RemoteStore(endpoint, build), build.manifest
+
+
+class RemoteStore:
+    """A published build on a SPARQL server, answering the calls innograph makes of a pyoxigraph store."""
+
+    def __init__(self, endpoint: Endpoint, build: Published) -> None:
+        self.endpoint, self.build = endpoint, build
+        self._clients = _Clients(endpoint)
+        self._prefix = f"{_BUILD}{build.build}:"
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
+              substitutions: dict[ox.Variable, _Term] | None = None, base_iri: str | None = None,
+              default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None,
+              custom_functions: dict[ox.NamedNode, object] | None = None) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        """Send the query with the build's graphs as its dataset and read the answer.
+
+        What a function the server lacks does is the server's business (`custom_functions`, pyoxigraph's way
+        to leave them unbound, only lets the query be parsed here). Raises SyntaxError for a query that does
+        not parse, ValueError for one the server refuses, and StoreError when the server cannot be reached,
+        does not answer in time, or cuts its answer short (Oxigraph's server does, at its own time limit).
+        """
+        if substitutions:
+            from graph.query import bind
+
+            query, substitutions = bind(query, substitutions)
+            if substitutions:
+                raise ValueError("a DESCRIBE with no WHERE clause cannot be sent with parameters; give it a WHERE clause")
+        # Parsed here first (pyoxigraph evaluates lazily, on an empty store nothing), so that a query that does not
+        # parse gets the message it gets on the embedded store, with its own line and column.
+        _EMPTY.query(query, prefixes=prefixes, base_iri=base_iri, custom_functions=custom_functions)  # type: ignore[arg-type]
+        query, names_dataset = self._in_build(query)
+        # on the query's first line, so that the server's line numbers in an error are the query's own
+        prologue = "".join(f"PREFIX {p}: <{iri}> " for p, iri in (prefixes or {}).items())
+        if base_iri:
+            prologue = f"BASE <{base_iri}> {prologue}"
+        fields: dict[str, object] = {"query": prologue + query}
+        if default_graph or named_graphs:
+            fields["default-graph-uri"] = [self.build.remote(g.value) for g in default_graph or ()] or [self.build.default]
+            fields["named-graph-uri"] = [self.build.remote(g.value) for g in named_graphs or ()]
+        elif not names_dataset:
+            named = [self.build.remote(g) for g in self.build.graphs]
+            fields["default-graph-uri"] = ((named if use_default_graph_as_union else [])
+                                           + ([self.build.default] if self.build.has_default else [])) or [self.build.default]
+            fields["named-graph-uri"] = named
+        response = _request(self._clients, "POST", self.endpoint.query_url, "a query", data=fields, headers={"accept": _ACCEPT})
+        if response.status_code != 200:
+            raise ValueError(f"the server at {self.endpoint.query_url} refused it ({response.status_code}): {response.text[:1000].strip()}")
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = response.content
+        rdf = ox.RdfFormat.from_media_type(media)
+        if media not in _SOLUTIONS and rdf is None:
+            raise StoreError(f"{self.endpoint.query_url}: answered in {media or 'no stated format'}, which is not SPARQL results or RDF")
+        try:
+            if media in _SOLUTIONS:
+                if self._prefix.encode() in body:
+                    body = self._named_back(body, media)
+                answer = ox.parse_query_results(body, format=_SOLUTIONS[media])
+                if isinstance(answer, ox.QuerySolutions):  # read lazily: read it all now, so that one cut short fails here
+                    for _ in answer:
+                        pass
+                    answer = ox.parse_query_results(body, format=_SOLUTIONS[media])
+                return answer
+            return [quad.triple for quad in ox.parse(body, format=rdf)]  # type: ignore[arg-type]
+        except (SyntaxError, ValueError) as e:
+            raise StoreError(f"{self.endpoint.query_url}: its answer is cut short or malformed ({e}); "
+                             "a server stops a query past its own time limit this way") from e
+
+    def quads_for_pattern(self, subject: _Term | None, predicate: _Term | None, object: _Term | None,
+                          graph_name: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
+        terms = [str(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (object, "?o"))]
+        if graph_name is None:
+            graphs = [self.build.remote(g) for g in self.build.graphs] + ([self.build.default] if self.build.has_default else [])
+        elif isinstance(graph_name, ox.DefaultGraph):
+            graphs = [self.build.default]
+        else:
+            graphs = [self.build.remote(graph_name.value)]
+        rows = _select(self._clients, f"SELECT * WHERE {{ GRAPH ?g {{ {' '.join(terms)} }} }}", **{"named-graph-uri": graphs})
+        quads = []
+        for row in rows:
+            s, p, o = (t if t is not None else row[v[1:]] for t, v in ((subject, "?s"), (predicate, "?p"), (object, "?o")))
+            g = row["g"].value.removeprefix(self._prefix)
+            quads.append(ox.Quad(s, p, o, ox.NamedNode(g) if g else ox.DefaultGraph()))
+        return quads
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return [ox.NamedNode(g) for g in self.build.graphs]
+
+    def _in_build(self, query: str) -> tuple[str, bool]:
+        """The query with the IRIs after FROM, FROM NAMED and GRAPH written into the build's graph names,
+        and whether it names its own dataset (FROM)."""
+        parts, at, previous, names_dataset = [], 0, "", False
+        for token in lex(query):
+            word = token.group().upper() if token.lastgroup == "word" else ""
+            if token.lastgroup == "iri" and previous in ("FROM", "NAMED", "GRAPH") and ":" in token.group():
+                parts += [query[at:token.start()], f"<{self.build.remote(token.group()[1:-1])}>"]
+                at = token.end()
+            names_dataset = names_dataset or word == "FROM"
+            previous = word
+        return "".join(parts) + query[at:], names_dataset
+
+    def _named_back(self, body: bytes, media: str) -> bytes:
+        """The answer with the build's graph names written back to the names the build gave them."""
+        if media != "application/sparql-results+json":
+            return body.replace(self._prefix.encode(), b"")  # XML: IRIs are element text, nothing else holds the prefix
+        answer = json.loads(body)
+        for row in answer.get("results", {}).get("bindings", []):
+            for term in row.values():
+                if term.get("type") == "uri":
+                    term["value"] = term["value"].removeprefix(self._prefix)
+        return json.dumps(answer).encode()
+
+
+# -- publishing ---------------------------------------------------------------------------------
+
+def _store(clients: _Clients, method: str, graph: str, body: bytes = b"") -> None:
+    url = clients.endpoint.store_url
+    if not url:
+        raise StoreError("publishing needs the server's Graph Store Protocol URL (--store-url, or INNOGRAPH_BACKEND_STORE_URL)")
+    response = _request(clients, method, url, f"{method} of the graph <{graph}>", params={"graph": graph}, content=body,
+                        headers={"content-type": "application/n-triples"} if body else {})
+    if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
+        raise StoreError(f"{url}: {method} of the graph <{graph}> failed ({response.status_code}): {response.text[:500]}")
+
+
+def _control(builds: dict[str, Published], states: dict[str, _State]) -> bytes:
+    triples = []
+    for build, state in states.items():
+        record, node = builds[build], ox.NamedNode(f"{_BUILD}{build}")
+        triples += [ox.Triple(node, ox.NamedNode(_P_STATE), ox.Literal(state.name)),
+                    ox.Triple(node, ox.NamedNode(_P_MANIFEST), ox.Literal(json.dumps(asdict(record.manifest))))]
+        triples += [ox.Triple(node, ox.NamedNode(_P_GRAPH), ox.Literal(g)) for g in record.graphs + (("",) if record.has_default else ())]
+        if state.retired is not None:
+            triples.append(ox.Triple(node, ox.NamedNode(_P_RETIRED), ox.Literal(state.retired.isoformat(), datatype=ox.NamedNode(_DATETIME))))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def publish(endpoint: Endpoint, store: ox.Store, manifest: Manifest) -> Published:
+    """Load a validated build into the server and switch readers to it; returns what is published now.
+
+    Raises StoreError when the server refuses or cannot be reached; the build published before then
+    answers as it did.
+    """
+    clients = _Clients(endpoint)
+    builds, states = _records(clients)
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    has_default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    new = Published(f"{stamp}-{manifest.fingerprint[:12]}", tuple(graphs), has_default, manifest)
+    builds[new.build] = new
+    _store(clients, "PUT", CONTROL, _control(builds, {**states, new.build: _State("loading")}))
+    for graph in graphs + ([""] if has_default else []):
+        source = ox.DefaultGraph() if graph == "" else ox.NamedNode(graph)
+        triples = (q.triple for q in store.quads_for_pattern(None, None, None, source))
+        method = "PUT"
+        while chunk := [t for _, t in zip(range(_CHUNK), triples)]:
+            _store(clients, method, new.remote(graph), ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES))
+            method = "POST"
+    now = datetime.now(timezone.utc)
+    kept = {new.build: _State("published")}
+    for build, state in states.items():  # the one published until now, and those readers may still be on
+        if state.name == "published" or (state.name == "retired" and state.retired and now - state.retired < _LINGER):
+            kept[build] = _State("retired", state.retired or now)
+    dropped = {b: _State("dropping") for b in builds if b not in kept}  # recorded until gone: a killed publish leaves none unknown
+    _store(clients, "PUT", CONTROL, _control(builds, kept | dropped))  # the switch
+    if dropped:
+        for build in dropped:
+            old = builds[build]
+            for graph in old.graphs + (("",) if old.has_default else ()):
+                _store(clients, "DELETE", old.remote(graph))
+        _store(clients, "PUT", CONTROL, _control(builds, kept))
+    return new
