@@ -2,7 +2,7 @@
 other SPARQL servers holding the same data.
 
     python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10]
-        [--engines oxigraph,oxigraph-server,oxigraph-server-disk,virtuoso,rdflib-endpoint,rdflib]
+        [--engines oxigraph,innograph-over-oxigraph-server,oxigraph-server,oxigraph-server-disk,virtuoso,rdflib-endpoint,rdflib]
 
 For each of innograph's engines it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
 for each benchmark query runs a closed loop of 8 concurrent keep-alive clients for a fixed time and
@@ -12,7 +12,9 @@ result writing) and in the load client. The queries: partners of one organisatio
 per sector, a label search, a two-hop neighbourhood, and every named query in graph/queries with
 its example parameters. `oxigraph-server` is Oxigraph's own HTTP server (`oxigraph serve`, from the
 `oxigraph` package on PyPI) with the build's quads loaded into its in-memory store, the default graph
-the union of the named graphs as in innograph (`oxigraph-server-disk`: `oxigraph serve-read-only` on the
+the union of the named graphs as in innograph (`innograph-over-oxigraph-server`: innograph serving the
+build published to an Oxigraph server in memory, INNOGRAPH_BACKEND_URL, its CPU counted with the workers';
+`oxigraph-server-disk`: `oxigraph serve-read-only` on the
 build's own on-disk store), asked the ad-hoc queries with innograph's prefixes
 declared; the named queries are innograph's own and are not asked of it. `rdflib-endpoint` is the
 rdflib-endpoint package's server (installed apart, see --rdflib-endpoint) over the same quads, asked the
@@ -59,6 +61,7 @@ from graph.catalogue import catalogue  # noqa: E402
 
 JSON = "application/sparql-results+json"
 OXIGRAPH_SERVER = "oxigraph-server"
+OVER_OXIGRAPH = "innograph-over-oxigraph-server"
 OXIGRAPH_DISK = "oxigraph-server-disk"
 RDFLIB_ENDPOINT = "rdflib-endpoint"
 VIRTUOSO = "virtuoso"
@@ -306,14 +309,18 @@ class Server:
     def wait_ready(self, timeout: float) -> float:
         return wait_answer(self.process, self.port, "/sparql", "text/turtle", timeout, who="the server", log=self._log.name)
 
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds so far of the supervisor, and of its workers."""
+        return cpu_of_tree(self.process.pid)
+
     def wait_idle(self, timeout: float) -> float:
         """Seconds until the server's processes use under a tenth of a core, so that no load meets what the
         service warms at start (the network's projection, the day's positions)."""
         started = time.monotonic()
-        before = sum(cpu_of_tree(self.process.pid))
+        before = sum(self.cpu())
         while time.monotonic() - started < timeout:
             time.sleep(1.0)
-            now = sum(cpu_of_tree(self.process.pid))
+            now = sum(self.cpu())
             if now - before < 0.1:
                 return time.monotonic() - started
             before = now
@@ -332,6 +339,38 @@ class Server:
         except ProcessLookupError:
             pass
         self._log.close()
+
+
+class OverOxigraph(Server):
+    """`python -m graph serve` with a SPARQL server as its backend: Oxigraph's, in memory, holding the build as
+    `innograph publish` leaves it."""
+
+    def __init__(self, store: Path, port: int, env: dict[str, str], log: Path) -> None:
+        from graph.remote import Endpoint, publish
+        from graph.store import open_store, read_manifest
+
+        binary = which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+        backend_port = free_port()
+        self.backend = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{backend_port}", "--timeout-s",
+                                         env["INNOGRAPH_QUERY_TIMEOUT_S"].split(".")[0]],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        url = f"http://127.0.0.1:{backend_port}"
+        wait_answer(self.backend, backend_port, "/query?query=ASK%7B%7D", JSON, 60, who="Oxigraph's server", log=str(log))
+        started = time.monotonic()
+        manifest = read_manifest(store.resolve())
+        assert manifest is not None, f"{store}: no manifest"
+        publish(Endpoint(f"{url}/query", f"{url}/store", timeout_s=600), open_store(store.resolve()), manifest)
+        print(f"published {manifest.triples} triples to Oxigraph's server in {time.monotonic() - started:.1f} s", flush=True)
+        super().__init__(store, port, {**env, "INNOGRAPH_BACKEND_URL": f"{url}/query"}, log)
+
+    def cpu(self) -> tuple[float, float]:
+        main, workers = cpu_of_tree(self.process.pid)
+        return main, workers + sum(cpu_of_tree(self.backend.pid))
+
+    def stop(self) -> None:
+        super().stop()
+        self.backend.terminate()
+        self.backend.wait(timeout=15)
 
 
 class OxigraphServer:
@@ -558,7 +597,11 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
             env["INNOGRAPH_RESULT_CACHE_MB"] = "0"
         if args.workers:
             env["INNOGRAPH_QUERY_WORKERS"] = str(args.workers)
-        server = Server(args.store, port, env, logdir / f"serve-{engine}.log")
+        if engine == OVER_OXIGRAPH:
+            env["INNOGRAPH_ENGINE"] = "oxigraph"
+            server = OverOxigraph(args.store, port, env, logdir / f"serve-{engine}.log")
+        else:
+            server = Server(args.store, port, env, logdir / f"serve-{engine}.log")
     results = []
     try:
         ready = server.wait_ready(args.start_timeout)
@@ -576,7 +619,7 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
                 status, headers, body = 0, {}, str(e).encode()
             rows = headers.get("x-innograph-rows") or _rows(body, status)
             note = "" if status == 200 else f"probe: HTTP {status} {body[:80]!r}"
-            main0, workers0 = cpu_of_tree(server.process.pid)
+            main0, workers0 = server.cpu() if isinstance(server, Server) else cpu_of_tree(server.process.pid)
             _children_cpu()
             if args.client_used == "wrk":
                 load = run_wrk(f"http://127.0.0.1:{port}{path}", bench.accept, connections=args.connections,
@@ -584,7 +627,7 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
             else:
                 load = run_python("127.0.0.1", port, path, bench.accept, connections=args.connections,
                                   duration=args.duration, timeout=timeout, processes=args.client_processes)
-            main1, workers1 = cpu_of_tree(server.process.pid)
+            main1, workers1 = server.cpu() if isinstance(server, Server) else cpu_of_tree(server.process.pid)
             if not isinstance(server, Server):  # one process does all the work: count it with the workers
                 main0, workers0, main1, workers1 = 0.0, main0 + workers0, 0.0, main1 + workers1
             # Requests still queued when the load stopped go on running (the server does not drop the jobs of
@@ -623,7 +666,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="a folder written by scripts/generate.py, for --build")
     parser.add_argument("--build", action="store_true", help="build the store from --data and the ontology first")
     parser.add_argument("--engines", default=f"oxigraph,{OXIGRAPH_SERVER},rdflib",
-                        help=f"comma-separated: oxigraph and rdflib (innograph's engines), {OXIGRAPH_SERVER} (Oxigraph's own "
+                        help=f"comma-separated: oxigraph and rdflib (innograph's engines), {OVER_OXIGRAPH} (innograph with "
+                             f"Oxigraph's server as its backend), {OXIGRAPH_SERVER} (Oxigraph's own "
                              f"server, in memory), {OXIGRAPH_DISK} (on the build's store), {RDFLIB_ENDPOINT}, {VIRTUOSO}")
     parser.add_argument("--rdflib-endpoint", help="the rdflib-endpoint command (default: the one on PATH)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per query (default 10)")
