@@ -13,8 +13,10 @@ writes into shared memory when its oldest running query started; one that has no
 limit and a grace period (its event loop is stuck) is killed, as is one that crashes, and replaced.
 
 Start-up: the first workers serve from the read-only on-disk store, which opens at once; the
-supervisor meanwhile copies the build into memory, then forks workers over that copy and retires the
-first ones. A new build published by `innograph build` is served the same way, without a restart.
+supervisor meanwhile copies the build into memory and projects its network, then forks workers over
+that and retires the first ones. A new build published by `innograph build` is served the same way,
+without a restart. With a SPARQL server as the backend (graph/remote.py) it is the same without the
+copy: the workers ask the server, and the supervisor looks every 2 s whether it publishes a new build.
 """
 
 import ctypes
@@ -57,24 +59,28 @@ class Build:
 
     build_dir: Path | None
     memory: ox.Store | None = None
-    network: Network | None = None  # the collaboration network projected from `memory`, with today's positions
+    network: Network | None = None  # the collaboration network projected from the store, with today's positions
     remote: RemoteStore | None = None
+    ready: bool = False  # made by `loaded`: served as it will be for long
     _disk: ox.Store | None = None
 
     @classmethod
-    def loaded(cls, build_dir: Path) -> "Build":
-        """The build copied into memory, its network projected and today's positions worked out (at 1M
-        triples 22 s and 15 s): done once here, before the workers are forked over it, so that they share all of it
-        instead of each working it out again and holding a copy."""
-        memory = ox.Store()
-        memory.bulk_extend(open_store(build_dir).quads_for_pattern(None, None, None, None))
+    def loaded(cls, build: "Build") -> "Build":
+        """The build as it is served for long: an embedded one copied into memory, and either one's network
+        projected and today's positions worked out (at 1M triples 22 s and 15 s). Done once here, before the
+        workers are forked over it, so that they share all of it instead of each working it out again and
+        holding a copy."""
+        memory = None
+        if build.remote is None:
+            memory = ox.Store()
+            memory.bulk_extend(open_store(build.build_dir).quads_for_pattern(None, None, None, None))  # type: ignore[arg-type]
         try:
-            network: Network | None = project(memory, shared_sectors=False)
-            network.position(date.today())
+            network: Network | None = project(memory if memory is not None else build.store, shared_sectors=False)
+            network.position(date.today())  # type: ignore[union-attr]
         except Exception as e:  # the store is served all the same; the first request that needs the network meets this again
-            _LOG.warning("could not project the network of %s: %s", build_dir.name, e)
+            _LOG.warning("could not project the network of %s: %s", build.name, e)
             network = None
-        return cls(build_dir, memory, network)
+        return cls(build.build_dir, memory, network, build.remote, ready=True)
 
     @classmethod
     def on_server(cls, settings: Settings) -> "Build":
@@ -92,11 +98,6 @@ class Build:
     @property
     def manifest(self) -> Manifest | None:
         return self.remote.build.manifest if self.remote is not None else read_manifest(self.build_dir)  # type: ignore[arg-type]
-
-    @property
-    def settled(self) -> bool:
-        """Whether this build is served as it will be for long (not from disk while the copy is made)."""
-        return self.memory is not None or self.remote is not None
 
     @property
     def store(self) -> ox.Store | RemoteStore:
@@ -170,7 +171,7 @@ class Supervisor:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._stop)
         endpoint = self.settings.endpoint()
-        # from disk, until the copy in memory is ready
+        # from disk or the server, until the copy in memory and the network are ready
         self._serve(Build.on_server(self.settings) if endpoint is not None else Build(self.store_dir.resolve()))
         last_watch = time.monotonic()
         while not self._stopping:
@@ -196,8 +197,8 @@ class Supervisor:
             self._fork(build)
         for worker in old:
             self._retire(worker)
-        if not build.settled:
-            self._load(partial(Build.loaded, build.build_dir), build.name)
+        if not build.ready:
+            self._load(partial(Build.loaded, build), build.name)
         else:
             _LOG.info("serving build %s %s with %d workers", build.name,
                       f"from {build.remote.endpoint.query_url}" if build.remote is not None else "from memory", self.size)
@@ -236,7 +237,7 @@ class Supervisor:
         except OSError:
             return
         if published_dir != current.build_dir:
-            self._load(partial(Build.loaded, published_dir), published_dir.name)
+            self._load(partial(Build.loaded, Build(published_dir)), published_dir.name)
 
     # -- workers -------------------------------------------------------------------------------
 

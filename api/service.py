@@ -110,12 +110,12 @@ class QueryService:
     @classmethod
     def start(cls, settings: Settings, build: Build, *, slot: WorkerSlot | None = None,
               on_runaway: Callable[[], None] = lambda: None) -> "QueryService":
-        """Serve `build`; warm its network when it is the copy in memory that will be served for long.
+        """Serve `build`; warm its network when it is the build as it will be served for long.
 
         Raises StoreMissing when `build` has no store.
         """
         service = cls(settings=settings, served=Served.open(settings, build), slot=slot, on_runaway=on_runaway)
-        if build.settled:
+        if build.ready:
             service._warm()
         return service
 

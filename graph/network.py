@@ -201,7 +201,17 @@ def project(store: ox.Store, *, shared_sectors: bool = True) -> Network:
         for (a, fact_a), (b, fact_b) in combinations(sorted(actors.items()), 2):
             _add_tie(graph, a, b, "shared-sector", f"{fact_a} {fact_b}", facts, {a: "focus", b: "focus"}, False,
                      sector=sector)
-    return Network(graph, categories, sectors, dict(broader), time.perf_counter() - started)
+    return Network(_in_order(graph), categories, sectors, dict(broader), time.perf_counter() - started)
+
+
+def _in_order(graph: nx.MultiGraph) -> nx.MultiGraph:
+    """The graph with its nodes and ties in one order, whatever order the store answered in: PageRank's
+    floating-point sums, and so the ranks of actors it scores alike, follow the order they were added in."""
+    ordered = nx.MultiGraph()
+    ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda n: n[0]))
+    ordered.add_edges_from(sorted(((*sorted((a, b)), key, data) for a, b, key, data in graph.edges(keys=True, data=True)),
+                                  key=lambda e: (e[0], e[1], e[2])))
+    return ordered
 
 
 def _members(graph: nx.MultiGraph, parts: dict) -> dict[str, dict[str, bool]]:

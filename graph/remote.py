@@ -47,6 +47,7 @@ _DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 # control graph every 2 s, so none is still on it then.
 _LINGER = timedelta(minutes=1)
 _EMPTY = ox.Store()  # where queries are parsed before they are sent
+_QUADS_KEPT = 100_000  # patterns whose quads a RemoteStore keeps
 _CHUNK = 50_000  # triples in one request of a publish
 _SOLUTIONS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
               "application/sparql-results+xml": ox.QueryResultsFormat.XML}
@@ -179,6 +180,8 @@ class RemoteStore:
         self.endpoint, self.build = endpoint, build
         self._clients = _Clients(endpoint)
         self._prefix = f"{_BUILD}{build.build}:"
+        self._quads: dict[tuple[object, ...], tuple[ox.Quad, ...]] = {}
+        self._lock = threading.Lock()
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
               substitutions: dict[ox.Variable, _Term] | None = None, base_iri: str | None = None,
@@ -239,6 +242,21 @@ class RemoteStore:
 
     def quads_for_pattern(self, subject: _Term | None, predicate: _Term | None, object: _Term | None,
                           graph_name: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
+        """The quads that match, as pyoxigraph's store gives them. A build on the server never changes, so each
+        pattern is asked once: a brief looks up thousands of labels one by one, a round trip each otherwise."""
+        key = (subject, predicate, object, graph_name)
+        with self._lock:
+            found = self._quads.get(key)
+        if found is None:
+            found = tuple(self._ask_quads(subject, predicate, object, graph_name))
+            with self._lock:
+                if len(self._quads) >= _QUADS_KEPT:
+                    self._quads.pop(next(iter(self._quads)))
+                self._quads[key] = found
+        return list(found)
+
+    def _ask_quads(self, subject: _Term | None, predicate: _Term | None, object: _Term | None,
+                   graph_name: ox.NamedNode | ox.DefaultGraph | None) -> list[ox.Quad]:
         terms = [str(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (object, "?o"))]
         if graph_name is None:
             graphs = [self.build.remote(g) for g in self.build.graphs] + ([self.build.default] if self.build.has_default else [])

@@ -33,7 +33,7 @@ def store_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> P
 
 def _answers(store_dir: Path, engine: Engine, jobs: list[Job]) -> list[Written | QueryError]:
     """Each job answered by the engine as a worker answers it: its written answer, or the QueryError it raised."""
-    store = Build.loaded(store_dir.resolve()).store
+    store = Build.loaded(Build(store_dir.resolve())).store
     answer = partial(execute_rdflib, rdflib_dataset(store)) if engine == "rdflib" else partial(execute, store)
     answers: list[Written | QueryError] = []
     for job in jobs:
@@ -86,7 +86,7 @@ def test_both_engines_cut_rows_at_the_limit_and_write_the_same_kinds_of_answer(s
 
 
 def test_a_build_loaded_for_the_workers_carries_its_network_and_todays_positions(store_dir: Path) -> None:
-    loaded = Build.loaded(store_dir.resolve())
+    loaded = Build.loaded(Build(store_dir.resolve()))
     assert loaded.network is not None and date.today() in loaded.network.positions
     projected = project(open_store(store_dir), shared_sectors=False)
     def ties(network: object) -> set[tuple[frozenset[str], str]]:

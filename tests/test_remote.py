@@ -12,18 +12,30 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from backends import publish_build, sparql_server
 
-from backends import sparql_server
+from api.server import Build
 from graph.errors import StoreError, StoreMissing
+from graph.network import project
 from graph.query import run, values
-from graph.remote import CONTROL, Endpoint, RemoteStore, _Clients, _records, open_backend, publish, published
+from graph.remote import (
+    CONTROL,
+    Endpoint,
+    RemoteStore,
+    _Clients,
+    _records,
+    open_backend,
+    publish,
+    published,
+)
 from graph.settings import Settings
-from graph.store import Manifest, new_build_dir
+from graph.store import Manifest, new_build_dir, open_store
 from graph.store import publish as publish_locally
 
 MARK = ox.NamedNode("urn:test:build")
@@ -188,3 +200,15 @@ def test_an_unreachable_or_unready_server_is_named_in_the_error(server: Endpoint
     result = subprocess.run([sys.executable, "-m", "graph", "publish", "--store", str(tmp_path / "none"), "--to", server.query_url,
                              "--store-url", server.store_url], capture_output=True, text=True)
     assert result.returncode == 1 and "no store has been built here; run `innograph build` first" in result.stderr
+
+
+def test_a_build_on_a_server_is_loaded_for_the_workers_with_the_network_it_has_embedded(server: Endpoint, built_store: Path) -> None:
+    """What `innograph serve` makes before it forks its workers over a server's build: the same network, and
+    today's positions in it, as from the embedded store."""
+    publish_build(server, built_store)
+    loaded = Build.loaded(Build.on_server(Settings(backend_url=server.query_url)))
+    assert loaded.ready and loaded.memory is None and loaded.network is not None
+    embedded = project(open_store(built_store), shared_sectors=False)
+    ties = {(frozenset((a, b)), key) for a, b, key in loaded.network.graph.edges(keys=True)}
+    assert ties == {(frozenset((a, b)), key) for a, b, key in embedded.graph.edges(keys=True)} != set()
+    assert loaded.network.position(date.today()) == embedded.position(date.today())
