@@ -43,6 +43,7 @@ CONTROL = "urn:innograph:control"
 _BUILD = "urn:innograph:build:"
 _P_GRAPH, _P_MANIFEST, _P_STATE, _P_RETIRED = (f"urn:innograph:{p}" for p in ("graph", "manifest", "state", "retired"))
 _DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # How long a build stays on the server once another is published: readers (`innograph serve`) look at the
 # control graph every 2 s, so none is still on it then.
 _LINGER = timedelta(minutes=1)
@@ -51,7 +52,8 @@ _QUADS_KEPT = 100_000  # patterns whose quads a RemoteStore keeps
 _CHUNK = 50_000  # triples in one request of a publish
 _SOLUTIONS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
               "application/sparql-results+xml": ox.QueryResultsFormat.XML}
-_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, application/n-triples;q=0.9, text/turtle;q=0.8"
+_ACCEPT_SOLUTIONS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,9 @@ class RemoteStore:
                 raise ValueError("a DESCRIBE with no WHERE clause cannot be sent with parameters; give it a WHERE clause")
         # Parsed here first (pyoxigraph evaluates lazily, on an empty store nothing), so that a query that does not
         # parse gets the message it gets on the embedded store, with its own line and column.
-        _EMPTY.query(query, prefixes=prefixes, base_iri=base_iri, custom_functions=custom_functions)  # type: ignore[arg-type]
+        form = _EMPTY.query(query, prefixes=prefixes, base_iri=base_iri, custom_functions=custom_functions)  # type: ignore[arg-type]
+        # Asked for the formats of its own form only: Virtuoso, offered both, writes an ASK as a SELECT of one row.
+        accept = _ACCEPT_GRAPH if isinstance(form, ox.QueryTriples) else _ACCEPT_SOLUTIONS
         query, names_dataset = self._in_build(query)
         # on the query's first line, so that the server's line numbers in an error are the query's own
         prologue = "".join(f"PREFIX {p}: <{iri}> " for p, iri in (prefixes or {}).items())
@@ -217,7 +221,7 @@ class RemoteStore:
             fields["default-graph-uri"] = ((named if use_default_graph_as_union else [])
                                            + ([self.build.default] if self.build.has_default else [])) or [self.build.default]
             fields["named-graph-uri"] = named
-        response = _request(self._clients, "POST", self.endpoint.query_url, "a query", data=fields, headers={"accept": _ACCEPT})
+        response = _request(self._clients, "POST", self.endpoint.query_url, "a query", data=fields, headers={"accept": accept})
         if response.status_code != 200:
             raise ValueError(f"the server at {self.endpoint.query_url} refused it ({response.status_code}): {response.text[:1000].strip()}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -231,8 +235,11 @@ class RemoteStore:
                     body = self._named_back(body, media)
                 answer = ox.parse_query_results(body, format=_SOLUTIONS[media])
                 if isinstance(answer, ox.QuerySolutions):  # read lazily: read it all now, so that one cut short fails here
-                    for _ in answer:
-                        pass
+                    rows = list(answer)
+                    if isinstance(form, ox.QueryBoolean):  # Virtuoso writes an ASK's answer as one row of one value
+                        true = bool(rows) and next(iter(rows[0]), None) in (ox.Literal("1", datatype=_INTEGER), ox.Literal(True))
+                        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if true else b"false"),
+                                                      format=ox.QueryResultsFormat.JSON)
                     answer = ox.parse_query_results(body, format=_SOLUTIONS[media])
                 return answer
             return [quad.triple for quad in ox.parse(body, format=rdf)]  # type: ignore[arg-type]
