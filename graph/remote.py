@@ -68,23 +68,28 @@ class Endpoint:
     auth: Literal["basic", "digest"] = "basic"
     timeout_s: float = 60.0
 
-    def client(self) -> httpx.Client:
-        credentials: httpx.Auth | None = None
-        if self.user:
-            credentials = (httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth)(self.user, self.password)
-        return httpx.Client(auth=credentials, timeout=self.timeout_s, trust_env=False)
 
 
-class _Clients(threading.local):
-    """One HTTP client per thread and process: a forked worker must not share its parent's connections."""
+_CLIENTS: dict[tuple[int, Endpoint], httpx.Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+# Connections a process keeps to a server: the threads that ask beyond them wait their turn. Kept few, as a
+# server may give each open connection a thread of its own (Virtuoso has 16 and stops answering without one).
+_CONNECTIONS = 6
 
-    def __init__(self, endpoint: Endpoint) -> None:
-        self.endpoint, self.pid, self.client = endpoint, -1, None
 
-    def get(self) -> httpx.Client:
-        if self.client is None or self.pid != os.getpid():
-            self.client, self.pid = self.endpoint.client(), os.getpid()
-        return self.client
+def _client(endpoint: Endpoint) -> httpx.Client:
+    """The process's one HTTP client for the server, shared by its threads; a forked worker makes its own,
+    since it must not share its parent's connections."""
+    key = (os.getpid(), endpoint)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            credentials: httpx.Auth | None = None
+            if endpoint.user:
+                credentials = (httpx.DigestAuth if endpoint.auth == "digest" else httpx.BasicAuth)(endpoint.user, endpoint.password)
+            client = _CLIENTS[key] = httpx.Client(auth=credentials, timeout=endpoint.timeout_s, trust_env=False,
+                                                  limits=httpx.Limits(max_connections=_CONNECTIONS))
+        return client
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,12 @@ class Published:
         return self.remote("")
 
 
-def _request(clients: _Clients, method: str, url: str, what: str, **kwargs: object) -> httpx.Response:
+def _request(endpoint: Endpoint, method: str, url: str, what: str, **kwargs: object) -> httpx.Response:
     """One request to the server; its failures as StoreError naming the server and what was asked."""
     try:
-        response = clients.get().request(method, url, **kwargs)  # type: ignore[arg-type]
+        response = _client(endpoint).request(method, url, **kwargs)  # type: ignore[arg-type]
     except httpx.TimeoutException as e:
-        raise StoreError(f"{url}: no answer to {what} within {clients.endpoint.timeout_s:g} s") from e
+        raise StoreError(f"{url}: no answer to {what} within {endpoint.timeout_s:g} s") from e
     except httpx.HTTPError as e:
         raise StoreError(f"{url}: the SPARQL server cannot be reached ({e}); is it running, and is the URL right?") from e
     if response.status_code in (401, 403):
@@ -117,11 +122,11 @@ def _request(clients: _Clients, method: str, url: str, what: str, **kwargs: obje
     return response
 
 
-def _select(clients: _Clients, query: str, **dataset: list[str]) -> ox.QuerySolutions:
-    response = _request(clients, "POST", clients.endpoint.query_url, "a query",
+def _select(endpoint: Endpoint, query: str, **dataset: list[str]) -> ox.QuerySolutions:
+    response = _request(endpoint, "POST", endpoint.query_url, "a query",
                         data={"query": query, **dataset}, headers={"accept": "application/sparql-results+json"})
     if response.status_code != 200:
-        raise StoreError(f"{clients.endpoint.query_url}: a query failed ({response.status_code}): {response.text[:500]}")
+        raise StoreError(f"{endpoint.query_url}: a query failed ({response.status_code}): {response.text[:500]}")
     return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
 
 
@@ -130,11 +135,11 @@ _RECORDS = f"""SELECT ?build ?state ?retired ?manifest ?graph WHERE {{ GRAPH <{C
   OPTIONAL {{ ?build <{_P_RETIRED}> ?retired }} OPTIONAL {{ ?build <{_P_GRAPH}> ?graph }} }} }}"""
 
 
-def _records(clients: _Clients) -> tuple[dict[str, Published], dict[str, "_State"]]:
+def _records(endpoint: Endpoint) -> tuple[dict[str, Published], dict[str, "_State"]]:
     """Every build the control graph records, and the state of each."""
     found: dict[str, tuple[set[str], str]] = {}
     states: dict[str, _State] = {}
-    for row in _select(clients, _RECORDS):
+    for row in _select(endpoint, _RECORDS):
         build = row["build"].value.removeprefix(_BUILD)
         graphs, _ = found.setdefault(build, (set(), row["manifest"].value))
         states[build] = _State(row["state"].value, datetime.fromisoformat(row["retired"].value) if row["retired"] else None)
@@ -155,7 +160,7 @@ class _State:
 
 def published(endpoint: Endpoint) -> Published | None:
     """The build the server publishes now, or None when nothing has been published there."""
-    builds, states = _records(_Clients(endpoint))
+    builds, states = _records(endpoint)
     return next((builds[b] for b, state in states.items() if state.name == "published"), None)
 
 
@@ -180,7 +185,6 @@ class RemoteStore:
 
     def __init__(self, endpoint: Endpoint, build: Published) -> None:
         self.endpoint, self.build = endpoint, build
-        self._clients = _Clients(endpoint)
         self._prefix = f"{_BUILD}{build.build}:"
         self._quads: dict[tuple[object, ...], tuple[ox.Quad, ...]] = {}
         self._lock = threading.Lock()
@@ -221,7 +225,7 @@ class RemoteStore:
             fields["default-graph-uri"] = ((named if use_default_graph_as_union else [])
                                            + ([self.build.default] if self.build.has_default else [])) or [self.build.default]
             fields["named-graph-uri"] = named
-        response = _request(self._clients, "POST", self.endpoint.query_url, "a query", data=fields, headers={"accept": accept})
+        response = _request(self.endpoint, "POST", self.endpoint.query_url, "a query", data=fields, headers={"accept": accept})
         if response.status_code != 200:
             raise ValueError(f"the server at {self.endpoint.query_url} refused it ({response.status_code}): {response.text[:1000].strip()}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -271,7 +275,7 @@ class RemoteStore:
             graphs = [self.build.default]
         else:
             graphs = [self.build.remote(graph_name.value)]
-        rows = _select(self._clients, f"SELECT * WHERE {{ GRAPH ?g {{ {' '.join(terms)} }} }}", **{"named-graph-uri": graphs})
+        rows = _select(self.endpoint, f"SELECT * WHERE {{ GRAPH ?g {{ {' '.join(terms)} }} }}", **{"named-graph-uri": graphs})
         quads = []
         for row in rows:
             s, p, o = (t if t is not None else row[v[1:]] for t, v in ((subject, "?s"), (predicate, "?p"), (object, "?o")))
@@ -309,11 +313,11 @@ class RemoteStore:
 
 # -- publishing ---------------------------------------------------------------------------------
 
-def _store(clients: _Clients, method: str, graph: str, body: bytes = b"") -> None:
-    url = clients.endpoint.store_url
+def _store(endpoint: Endpoint, method: str, graph: str, body: bytes = b"") -> None:
+    url = endpoint.store_url
     if not url:
         raise StoreError("publishing needs the server's Graph Store Protocol URL (--store-url, or INNOGRAPH_BACKEND_STORE_URL)")
-    response = _request(clients, method, url, f"{method} of the graph <{graph}>", params={"graph": graph}, content=body,
+    response = _request(endpoint, method, url, f"{method} of the graph <{graph}>", params={"graph": graph}, content=body,
                         headers={"content-type": "application/n-triples"} if body else {})
     if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
         raise StoreError(f"{url}: {method} of the graph <{graph}> failed ({response.status_code}): {response.text[:500]}")
@@ -337,20 +341,19 @@ def publish(endpoint: Endpoint, store: ox.Store, manifest: Manifest) -> Publishe
     Raises StoreError when the server refuses or cannot be reached; the build published before then
     answers as it did.
     """
-    clients = _Clients(endpoint)
-    builds, states = _records(clients)
+    builds, states = _records(endpoint)
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     has_default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     new = Published(f"{stamp}-{manifest.fingerprint[:12]}", tuple(graphs), has_default, manifest)
     builds[new.build] = new
-    _store(clients, "PUT", CONTROL, _control(builds, {**states, new.build: _State("loading")}))
+    _store(endpoint, "PUT", CONTROL, _control(builds, {**states, new.build: _State("loading")}))
     for graph in graphs + ([""] if has_default else []):
         source = ox.DefaultGraph() if graph == "" else ox.NamedNode(graph)
         triples = (q.triple for q in store.quads_for_pattern(None, None, None, source))
         method = "PUT"
         while chunk := [t for _, t in zip(range(_CHUNK), triples)]:
-            _store(clients, method, new.remote(graph), ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES))
+            _store(endpoint, method, new.remote(graph), ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES))
             method = "POST"
     now = datetime.now(timezone.utc)
     kept = {new.build: _State("published")}
@@ -358,11 +361,11 @@ def publish(endpoint: Endpoint, store: ox.Store, manifest: Manifest) -> Publishe
         if state.name == "published" or (state.name == "retired" and state.retired and now - state.retired < _LINGER):
             kept[build] = _State("retired", state.retired or now)
     dropped = {b: _State("dropping") for b in builds if b not in kept}  # recorded until gone: a killed publish leaves none unknown
-    _store(clients, "PUT", CONTROL, _control(builds, kept | dropped))  # the switch
+    _store(endpoint, "PUT", CONTROL, _control(builds, kept | dropped))  # the switch
     if dropped:
         for build in dropped:
             old = builds[build]
             for graph in old.graphs + (("",) if old.has_default else ()):
-                _store(clients, "DELETE", old.remote(graph))
-        _store(clients, "PUT", CONTROL, _control(builds, kept))
+                _store(endpoint, "DELETE", old.remote(graph))
+        _store(endpoint, "PUT", CONTROL, _control(builds, kept))
     return new

@@ -28,7 +28,6 @@ from graph.remote import (
     CONTROL,
     Endpoint,
     RemoteStore,
-    _Clients,
     _records,
     open_backend,
     publish,
@@ -141,7 +140,7 @@ def test_a_publish_killed_at_ten_random_moments_leaves_readers_on_a_whole_build(
     subprocess.run([*command, "--store", str(a_dir)], check=True, env=env, capture_output=True)
     assert _seen(server) == ("a", a_size)
     on_server = {g.removeprefix("urn:innograph:build:").split(":")[0] for g in _graphs_on(server) if g.startswith("urn:innograph:build:")}
-    recorded, states = _records(_Clients(server))
+    recorded, states = _records(server)
     assert {s.name for s in states.values()} == {"published", "retired"}  # none loading or dropping any more
     assert on_server <= set(recorded)  # and none of their graphs left unrecorded
 
