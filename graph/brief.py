@@ -29,7 +29,7 @@ from graph.catalogue import QUERIES_DIR, catalogue
 from graph.errors import ParameterError, PdfUnavailable
 from graph.namespaces import PREFIXES, local_name
 from graph.network_page import CATEGORY_COLOURS
-from graph.query import run, values
+from graph.query import run
 from graph.search import find_actor
 from graph.store import Manifest
 
@@ -173,8 +173,13 @@ def _label(store: ox.Store, iri: str, lang: str) -> str:
 
 
 def _rows(store: ox.Store, panel: str, **params: str) -> list[dict[str, str]]:
-    return values(run(store, _PANELS[panel].text,  # type: ignore[arg-type]
-                      substitutions={ox.Variable(k): ox.NamedNode(v) for k, v in params.items()}))
+    result = run(store, _PANELS[panel].text, substitutions={ox.Variable(k): ox.NamedNode(v) for k, v in params.items()})
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    solutions = list(result)  # type: ignore[arg-type]
+    prefetch = getattr(store, "prefetch", None)  # a SPARQL server's store: the labels of the rows' IRIs in one go
+    if prefetch is not None:
+        prefetch({t.value for s in solutions for t in s if isinstance(t, ox.NamedNode)}, _LABELS)
+    return [{name: s[name].value for name in names if s[name] is not None} for s in solutions]
 
 
 def _number(value: Decimal, lang: str) -> str:

@@ -49,6 +49,7 @@ _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _LINGER = timedelta(minutes=1)
 _EMPTY = ox.Store()  # where queries are parsed before they are sent
 _QUADS_KEPT = 100_000  # patterns whose quads a RemoteStore keeps
+_PREFETCH = 200  # subjects asked for in one query
 _CHUNK = 50_000  # triples in one request of a publish
 _SOLUTIONS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
               "application/sparql-results+xml": ox.QueryResultsFormat.XML}
@@ -265,6 +266,24 @@ class RemoteStore:
                     self._quads.pop(next(iter(self._quads)))
                 self._quads[key] = found
         return list(found)
+
+    def prefetch(self, subjects: set[str], predicates: tuple[ox.NamedNode, ...]) -> None:
+        """Ask for the quads of every (subject, predicate) pair in a few queries, not one each, so that
+        `quads_for_pattern` answers them from what it keeps: a brief's labels, a round trip each otherwise."""
+        with self._lock:
+            wanted = sorted(s for s in subjects if any((ox.NamedNode(s), p, None, None) not in self._quads for p in predicates))
+        graphs = [self.build.remote(g) for g in self.build.graphs] + ([self.build.default] if self.build.has_default else [])
+        for start in range(0, len(wanted), _PREFETCH):
+            chunk = [ox.NamedNode(s) for s in wanted[start:start + _PREFETCH]]
+            found: dict[tuple[object, ...], list[ox.Quad]] = {(s, p, None, None): [] for s in chunk for p in predicates}
+            # the predicates as a FILTER: as a second VALUES, Oxigraph's server takes 140x longer (0.7 s for 200 subjects at 1M)
+            query = (f"SELECT * WHERE {{ VALUES ?s {{ {' '.join(map(str, chunk))} }} GRAPH ?g {{ ?s ?p ?o }} "
+                     f"FILTER (?p IN ({', '.join(map(str, predicates))})) }}")
+            for row in _select(self.endpoint, query, **{"named-graph-uri": graphs}):
+                g = row["g"].value.removeprefix(self._prefix)
+                found[(row["s"], row["p"], None, None)].append(ox.Quad(row["s"], row["p"], row["o"], ox.NamedNode(g) if g else ox.DefaultGraph()))
+            with self._lock:
+                self._quads.update({key: tuple(quads) for key, quads in found.items()})
 
     def _ask_quads(self, subject: _Term | None, predicate: _Term | None, object: _Term | None,
                    graph_name: ox.NamedNode | ox.DefaultGraph | None) -> list[ox.Quad]:

@@ -184,6 +184,12 @@ def test_graph_names_and_datasets_are_the_builds_own(server: Endpoint) -> None:
     assert sorted(remote.named_graphs(), key=str) == sorted(memory.named_graphs(), key=str)
     pattern = (None, MARK, ox.Literal(2), ox.NamedNode(graph))
     assert remote.quads_for_pattern(*pattern) == list(memory.quads_for_pattern(*pattern))
+    subjects = {f"https://example.org/named/{g}/{i}" for g in range(3) for i in range(5)} | {"https://example.org/none"}
+    remote.prefetch(subjects, (MARK, ox.NamedNode("urn:test:other")))  # what a brief asks for its labels, in one go
+    for subject in sorted(subjects):
+        for predicate in (MARK, ox.NamedNode("urn:test:other")):
+            expected = list(memory.quads_for_pattern(ox.NamedNode(subject), predicate, None))
+            assert remote.quads_for_pattern(ox.NamedNode(subject), predicate, None) == expected
     constructed = run(remote, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")  # type: ignore[arg-type]
     assert sorted(map(str, constructed)) == sorted(map(str, run(memory, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
 
