@@ -181,6 +181,23 @@ def open_backend(settings: "Settings", store_dir: Path | None = None) -> tuple["
     return RemoteStore(endpoint, build), build.manifest
 
 
+def _solutions(body: bytes, fmt: ox.QueryResultsFormat, *, ask: bool) -> ox.QuerySolutions | ox.QueryBoolean:
+    """The answer to a SELECT or an ASK, read whole first, so that one cut short fails here and not half-way
+    through writing it. Raises SyntaxError then. No answer is left behind in a traceback: pyoxigraph's
+    answers may only be freed by the thread that made them, and an error travels to the event loop's."""
+    answer = ox.parse_query_results(body, format=fmt)
+    if isinstance(answer, ox.QueryBoolean):
+        return answer
+    try:
+        rows = [tuple(row) for row in answer]
+    finally:
+        del answer
+    if ask:  # Virtuoso writes an ASK's answer as one row of one value
+        true = bool(rows) and rows[0][:1] in ((ox.Literal("1", datatype=_INTEGER),), (ox.Literal(True),))
+        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if true else b"false"), format=ox.QueryResultsFormat.JSON)
+    return ox.parse_query_results(body, format=fmt)
+
+
 class RemoteStore:
     """A published build on a SPARQL server, answering the calls innograph makes of a pyoxigraph store."""
 
@@ -209,9 +226,9 @@ class RemoteStore:
                 raise ValueError("a DESCRIBE with no WHERE clause cannot be sent with parameters; give it a WHERE clause")
         # Parsed here first (pyoxigraph evaluates lazily, on an empty store nothing), so that a query that does not
         # parse gets the message it gets on the embedded store, with its own line and column.
-        form = _EMPTY.query(query, prefixes=prefixes, base_iri=base_iri, custom_functions=custom_functions)  # type: ignore[arg-type]
+        form = type(_EMPTY.query(query, prefixes=prefixes, base_iri=base_iri, custom_functions=custom_functions))  # type: ignore[arg-type]
         # Asked for the formats of its own form only: Virtuoso, offered both, writes an ASK as a SELECT of one row.
-        accept = _ACCEPT_GRAPH if isinstance(form, ox.QueryTriples) else _ACCEPT_SOLUTIONS
+        accept = _ACCEPT_GRAPH if form is ox.QueryTriples else _ACCEPT_SOLUTIONS
         query, names_dataset = self._in_build(query)
         # on the query's first line, so that the server's line numbers in an error are the query's own
         prologue = "".join(f"PREFIX {p}: <{iri}> " for p, iri in (prefixes or {}).items())
@@ -235,22 +252,14 @@ class RemoteStore:
         if media not in _SOLUTIONS and rdf is None:
             raise StoreError(f"{self.endpoint.query_url}: answered in {media or 'no stated format'}, which is not SPARQL results or RDF")
         try:
-            if media in _SOLUTIONS:
-                if self._prefix.encode() in body:
-                    body = self._named_back(body, media)
-                answer = ox.parse_query_results(body, format=_SOLUTIONS[media])
-                if isinstance(answer, ox.QuerySolutions):  # read lazily: read it all now, so that one cut short fails here
-                    rows = list(answer)
-                    if isinstance(form, ox.QueryBoolean):  # Virtuoso writes an ASK's answer as one row of one value
-                        true = bool(rows) and next(iter(rows[0]), None) in (ox.Literal("1", datatype=_INTEGER), ox.Literal(True))
-                        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if true else b"false"),
-                                                      format=ox.QueryResultsFormat.JSON)
-                    answer = ox.parse_query_results(body, format=_SOLUTIONS[media])
-                return answer
-            return [quad.triple for quad in ox.parse(body, format=rdf)]  # type: ignore[arg-type]
+            if media not in _SOLUTIONS:
+                return [quad.triple for quad in ox.parse(body, format=rdf)]  # type: ignore[arg-type]
+            if self._prefix.encode() in body:
+                body = self._named_back(body, media)
+            return _solutions(body, _SOLUTIONS[media], ask=form is ox.QueryBoolean)
         except (SyntaxError, ValueError) as e:
             raise StoreError(f"{self.endpoint.query_url}: its answer is cut short or malformed ({e}); "
-                             "a server stops a query past its own time limit this way") from e
+                             "a server stops a query past its own time limit this way") from None
 
     def quads_for_pattern(self, subject: _Term | None, predicate: _Term | None, object: _Term | None,
                           graph_name: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
