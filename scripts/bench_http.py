@@ -314,14 +314,16 @@ class Server:
         return cpu_of_tree(self.process.pid)
 
     def wait_idle(self, timeout: float) -> float:
-        """Seconds until the server's processes use under a tenth of a core, so that no load meets what the
-        service warms at start (the network's projection, the day's positions)."""
+        """Seconds until the server serves the build as it will for long (its log says so: copied into memory,
+        or on a SPARQL server, with the network projected) and its processes use under a tenth of a core, so
+        that no load meets what the service warms at start. Quiet alone is not enough: the supervisor can
+        rest for a second between copying the build and projecting its network."""
         started = time.monotonic()
         before = sum(self.cpu())
         while time.monotonic() - started < timeout:
             time.sleep(1.0)
             now = sum(self.cpu())
-            if now - before < 0.1:
+            if now - before < 0.1 and re.search(r"serving build \S+ from (memory|http)", Path(self._log.name).read_text(errors="replace")):
                 return time.monotonic() - started
             before = now
         raise RuntimeError(f"the server was still busy {timeout:g} s after it started; see {self._log.name}")
