@@ -103,11 +103,26 @@ class Published:
     manifest: Manifest
 
     def remote(self, graph: str) -> str:
+        """The server's name for the build's graph ("" for its default graph)."""
         return f"{_BUILD}{self.build}:{graph}"
 
     @property
     def default(self) -> str:
         return self.remote("")
+
+    @property
+    def every_graph(self) -> tuple[str, ...]:
+        """The build's graphs, its default graph ("") too when it holds anything."""
+        return self.graphs + (("",) if self.has_default else ())
+
+    def on_server(self) -> list[str]:
+        """The server's names for every graph of the build."""
+        return [self.remote(g) for g in self.every_graph]
+
+    def graph_back(self, name: ox.NamedNode) -> ox.NamedNode | ox.DefaultGraph:
+        """The build's own graph for a graph name the server gave."""
+        graph = name.value.removeprefix(self.default)
+        return ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
 
 def _request(endpoint: Endpoint, method: str, url: str, what: str, **kwargs: object) -> httpx.Response:
@@ -203,7 +218,6 @@ class RemoteStore:
 
     def __init__(self, endpoint: Endpoint, build: Published) -> None:
         self.endpoint, self.build = endpoint, build
-        self._prefix = f"{_BUILD}{build.build}:"
         self._quads: dict[tuple[object, ...], tuple[ox.Quad, ...]] = {}
         self._lock = threading.Lock()
 
@@ -239,10 +253,8 @@ class RemoteStore:
             fields["default-graph-uri"] = [self.build.remote(g.value) for g in default_graph or ()] or [self.build.default]
             fields["named-graph-uri"] = [self.build.remote(g.value) for g in named_graphs or ()]
         elif not names_dataset:
-            named = [self.build.remote(g) for g in self.build.graphs]
-            fields["default-graph-uri"] = ((named if use_default_graph_as_union else [])
-                                           + ([self.build.default] if self.build.has_default else [])) or [self.build.default]
-            fields["named-graph-uri"] = named
+            fields["default-graph-uri"] = (use_default_graph_as_union and self.build.on_server()) or [self.build.default]
+            fields["named-graph-uri"] = [self.build.remote(g) for g in self.build.graphs]
         response = _request(self.endpoint, "POST", self.endpoint.query_url, "a query", data=fields, headers={"accept": accept})
         if response.status_code != 200:
             raise ValueError(f"the server at {self.endpoint.query_url} refused it ({response.status_code}): {response.text[:1000].strip()}")
@@ -254,7 +266,7 @@ class RemoteStore:
         try:
             if media not in _SOLUTIONS:
                 return [quad.triple for quad in ox.parse(body, format=rdf)]  # type: ignore[arg-type]
-            if self._prefix.encode() in body:
+            if self.build.default.encode() in body:
                 body = self._named_back(body, media)
             return _solutions(body, _SOLUTIONS[media], ask=form is ox.QueryBoolean)
         except (SyntaxError, ValueError) as e:
@@ -281,7 +293,7 @@ class RemoteStore:
         `quads_for_pattern` answers them from what it keeps: a brief's labels, a round trip each otherwise."""
         with self._lock:
             wanted = sorted(s for s in subjects if any((ox.NamedNode(s), p, None, None) not in self._quads for p in predicates))
-        graphs = [self.build.remote(g) for g in self.build.graphs] + ([self.build.default] if self.build.has_default else [])
+        graphs = self.build.on_server()
         for start in range(0, len(wanted), _PREFETCH):
             chunk = [ox.NamedNode(s) for s in wanted[start:start + _PREFETCH]]
             found: dict[tuple[object, ...], list[ox.Quad]] = {(s, p, None, None): [] for s in chunk for p in predicates}
@@ -289,8 +301,7 @@ class RemoteStore:
             query = (f"SELECT * WHERE {{ VALUES ?s {{ {' '.join(map(str, chunk))} }} GRAPH ?g {{ ?s ?p ?o }} "
                      f"FILTER (?p IN ({', '.join(map(str, predicates))})) }}")
             for row in _select(self.endpoint, query, **{"named-graph-uri": graphs}):
-                g = row["g"].value.removeprefix(self._prefix)
-                found[(row["s"], row["p"], None, None)].append(ox.Quad(row["s"], row["p"], row["o"], ox.NamedNode(g) if g else ox.DefaultGraph()))
+                found[(row["s"], row["p"], None, None)].append(ox.Quad(row["s"], row["p"], row["o"], self.build.graph_back(row["g"])))
             with self._lock:
                 self._quads.update({key: tuple(quads) for key, quads in found.items()})
 
@@ -298,7 +309,7 @@ class RemoteStore:
                    graph_name: ox.NamedNode | ox.DefaultGraph | None) -> list[ox.Quad]:
         terms = [str(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (object, "?o"))]
         if graph_name is None:
-            graphs = [self.build.remote(g) for g in self.build.graphs] + ([self.build.default] if self.build.has_default else [])
+            graphs = self.build.on_server()
         elif isinstance(graph_name, ox.DefaultGraph):
             graphs = [self.build.default]
         else:
@@ -307,8 +318,7 @@ class RemoteStore:
         quads = []
         for row in rows:
             s, p, o = (t if t is not None else row[v[1:]] for t, v in ((subject, "?s"), (predicate, "?p"), (object, "?o")))
-            g = row["g"].value.removeprefix(self._prefix)
-            quads.append(ox.Quad(s, p, o, ox.NamedNode(g) if g else ox.DefaultGraph()))
+            quads.append(ox.Quad(s, p, o, self.build.graph_back(row["g"])))
         return quads
 
     def named_graphs(self) -> list[ox.NamedNode]:
@@ -330,12 +340,12 @@ class RemoteStore:
     def _named_back(self, body: bytes, media: str) -> bytes:
         """The answer with the build's graph names written back to the names the build gave them."""
         if media != "application/sparql-results+json":
-            return body.replace(self._prefix.encode(), b"")  # XML: IRIs are element text, nothing else holds the prefix
+            return body.replace(self.build.default.encode(), b"")  # XML: IRIs are element text, nothing else holds the prefix
         answer = json.loads(body)
         for row in answer.get("results", {}).get("bindings", []):
             for term in row.values():
                 if term.get("type") == "uri":
-                    term["value"] = term["value"].removeprefix(self._prefix)
+                    term["value"] = term["value"].removeprefix(self.build.default)
         return json.dumps(answer).encode()
 
 
@@ -357,7 +367,7 @@ def _control(builds: dict[str, Published], states: dict[str, _State]) -> bytes:
         record, node = builds[build], ox.NamedNode(f"{_BUILD}{build}")
         triples += [ox.Triple(node, ox.NamedNode(_P_STATE), ox.Literal(state.name)),
                     ox.Triple(node, ox.NamedNode(_P_MANIFEST), ox.Literal(json.dumps(asdict(record.manifest))))]
-        triples += [ox.Triple(node, ox.NamedNode(_P_GRAPH), ox.Literal(g)) for g in record.graphs + (("",) if record.has_default else ())]
+        triples += [ox.Triple(node, ox.NamedNode(_P_GRAPH), ox.Literal(g)) for g in record.every_graph]
         if state.retired is not None:
             triples.append(ox.Triple(node, ox.NamedNode(_P_RETIRED), ox.Literal(state.retired.isoformat(), datatype=ox.NamedNode(_DATETIME))))
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
@@ -376,7 +386,7 @@ def publish(endpoint: Endpoint, store: ox.Store, manifest: Manifest) -> Publishe
     new = Published(f"{stamp}-{manifest.fingerprint[:12]}", tuple(graphs), has_default, manifest)
     builds[new.build] = new
     _store(endpoint, "PUT", CONTROL, _control(builds, {**states, new.build: _State("loading")}))
-    for graph in graphs + ([""] if has_default else []):
+    for graph in new.every_graph:
         source = ox.DefaultGraph() if graph == "" else ox.NamedNode(graph)
         triples = (q.triple for q in store.quads_for_pattern(None, None, None, source))
         method = "PUT"
@@ -392,8 +402,7 @@ def publish(endpoint: Endpoint, store: ox.Store, manifest: Manifest) -> Publishe
     _store(endpoint, "PUT", CONTROL, _control(builds, kept | dropped))  # the switch
     if dropped:
         for build in dropped:
-            old = builds[build]
-            for graph in old.graphs + (("",) if old.has_default else ()):
-                _store(endpoint, "DELETE", old.remote(graph))
+            for graph in builds[build].on_server():
+                _store(endpoint, "DELETE", graph)
         _store(endpoint, "PUT", CONTROL, _control(builds, kept))
     return new

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from graph.errors import NotAcceptable
 from graph.namespaces import PREFIXES
+from graph.query import GRAPH_ANSWERS, Result
 
 __all__ = ["Written", "MEDIA_TYPES", "SOLUTION_TYPES", "GRAPH_TYPES", "choose", "write"]
 
@@ -72,7 +73,7 @@ def _matches(pattern: str, media: str) -> bool:
     return pattern.endswith("/*") and media.startswith(pattern[:-1])
 
 
-def write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple], accept: list[tuple[str, float]],
+def write(result: Result, accept: list[tuple[str, float]],
           *, max_rows: int, bounded: bool = False) -> Written:
     """Write a result in the best acceptable format, stopping after `max_rows` rows or triples. A result
     `bounded` to `max_rows` + 1 rows by its query's LIMIT is written whole by pyoxigraph, then counted.
@@ -82,7 +83,7 @@ def write(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[o
     if isinstance(result, ox.QueryBoolean):
         media = choose(accept, "boolean")
         return Written(media, result.serialize(format=_RESULT_FORMATS[media]), "boolean", 1, False)
-    if not isinstance(result, ox.QuerySolutions):  # triples, from pyoxigraph or a SPARQL server (graph/remote.py)
+    if isinstance(result, GRAPH_ANSWERS):
         media = choose(accept, "graph")
         triples = list(islice(result, max_rows + 1))
         kept = triples[:max_rows]

@@ -40,7 +40,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -58,6 +57,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from graph.catalogue import catalogue  # noqa: E402
+from tests.backends import VIRTUOSO_INI, free_port  # noqa: E402  (the servers as the tests start them)
 
 JSON = "application/sparql-results+json"
 OXIGRAPH_SERVER = "oxigraph-server"
@@ -286,12 +286,6 @@ def run_python(host: str, port: int, path: str, accept: str, *, connections: int
 # The server
 # ----------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     """`python -m graph serve` in a session of its own, stopped (with its workers) on exit."""
 
@@ -465,7 +459,6 @@ class Virtuoso:
         import pyoxigraph as ox
 
         from graph.store import open_store
-        from tests.backends import VIRTUOSO_INI  # the configuration the tests run Virtuoso with
         self.server, self.isql = which("virtuoso-t"), which("isql-vt")
         if self.server is None or self.isql is None:
             raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource-7 (or leave it out of --engines)")
