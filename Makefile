@@ -5,9 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 # Debian packages: WeasyPrint draws PDF briefs with Pango and a font with Vietnamese glyphs; the tests
-# check pages in Chromium and PDF pages with poppler's pdftoppm.
+# check pages in Chromium and PDF pages with poppler's pdftoppm, and run on Virtuoso as a backend.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils virtuoso-opensource-7
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test build clean system-packages run-packages test-packages
@@ -37,10 +37,13 @@ system-packages:
 	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
-# The whole suite on the embedded store, then on Oxigraph's server as the backend (tests/backends.py).
+# The whole suite on the embedded store, then on Oxigraph's server as the backend (tests/backends.py), then
+# the protocol, named-query, network and brief tests on Virtuoso.
+VIRTUOSO_TESTS := tests/test_w3c.py tests/test_competency.py tests/test_network.py tests/test_brief.py
 test: $(BIN)/innograph test-packages
 	$(BIN)/pytest -q
 	INNOGRAPH_TEST_BACKEND=oxigraph-server $(BIN)/pytest -q
+	INNOGRAPH_TEST_BACKEND=virtuoso $(BIN)/pytest -q $(VIRTUOSO_TESTS)
 
 clean:
 	rm -rf $(VENV) .innograph

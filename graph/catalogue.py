@@ -6,6 +6,10 @@ into the text. Types: iri, string, integer, decimal, date, year, and lang: the l
 writes (vi or en; vi when left out, since every labelled thing has a label in each). Parameters are bound by a
 VALUES block at the start of the WHERE clause (graph.query.bind), so a FILTER inside a nested group (a group of a
 UNION, an OPTIONAL inside an OPTIONAL) does not see them: filter on a parameter at the top level.
+
+The queries (these and those of the network, briefs and pages) keep to what every SPARQL server answers alike,
+Virtuoso included: no `*` property path, nor a `+` one that the build's closures hold (join on ig:kindOf and
+ig:within instead: graph/closure.py), a computed IRI wrapped in IRI(), a computed boolean in xsd:boolean().
 """
 
 import re

@@ -83,6 +83,8 @@ class IG(DefinedNamespace):
     PolicyDocument: URIRef
     documentType: URIRef
     TradeAgreement: URIRef
+    kindOf: URIRef
+    within: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -19,6 +19,7 @@ A graph named by a variable bound in the query (VALUES ?g { <G> }) is not rewrit
 
 import json
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
@@ -43,7 +44,6 @@ CONTROL = "urn:innograph:control"
 _BUILD = "urn:innograph:build:"
 _P_GRAPH, _P_MANIFEST, _P_STATE, _P_RETIRED = (f"urn:innograph:{p}" for p in ("graph", "manifest", "state", "retired"))
 _DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # How long a build stays on the server once another is published: readers (`innograph serve`) look at the
 # control graph every 2 s, so none is still on it then.
 _LINGER = timedelta(minutes=1)
@@ -196,10 +196,11 @@ def open_backend(settings: "Settings", store_dir: Path | None = None) -> tuple["
     return RemoteStore(endpoint, build), build.manifest
 
 
-def _solutions(body: bytes, fmt: ox.QueryResultsFormat, *, ask: bool) -> ox.QuerySolutions | ox.QueryBoolean:
+def _solutions(body: bytes, fmt: ox.QueryResultsFormat, *, ask: bool, distinct: bool) -> ox.QuerySolutions | ox.QueryBoolean:
     """The answer to a SELECT or an ASK, read whole first, so that one cut short fails here and not half-way
     through writing it. Raises SyntaxError then. No answer is left behind in a traceback: pyoxigraph's
-    answers may only be freed by the thread that made them, and an error travels to the event loop's."""
+    answers may only be freed by the thread that made them, and an error travels to the event loop's.
+    A DISTINCT answer loses the rows a server repeats (Virtuoso does, where an OPTIONAL left a value unbound)."""
     answer = ox.parse_query_results(body, format=fmt)
     if isinstance(answer, ox.QueryBoolean):
         return answer
@@ -207,10 +208,63 @@ def _solutions(body: bytes, fmt: ox.QueryResultsFormat, *, ask: bool) -> ox.Quer
         rows = [tuple(row) for row in answer]
     finally:
         del answer
-    if ask:  # Virtuoso writes an ASK's answer as one row of one value
-        true = bool(rows) and rows[0][:1] in ((ox.Literal("1", datatype=_INTEGER),), (ox.Literal(True),))
-        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if true else b"false"), format=ox.QueryResultsFormat.JSON)
+    if ask:  # sent as a SELECT of at most one row (_as_select)
+        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if rows else b"false"), format=ox.QueryResultsFormat.JSON)
+    if distinct and len(set(rows)) < len(rows) and fmt == ox.QueryResultsFormat.JSON:
+        answer = json.loads(body)
+        bindings = answer["results"]["bindings"]
+        answer["results"]["bindings"] = list({json.dumps(b, sort_keys=True): b for b in bindings}.values())
+        body = json.dumps(answer).encode()
     return ox.parse_query_results(body, format=fmt)
+
+
+def _as_select(query: str) -> str:
+    """An ASK as a SELECT of at most one row, whose answer is whether there is one: Virtuoso answers true to an
+    ASK with a GRAPH pattern whenever the request names a dataset, as innograph's always do (and gives a row
+    to a SELECT of constants there, so it selects * but where groups forbid that)."""
+    tokens = list(lex(query))
+    words = {t.group().upper() for t in tokens if t.lastgroup == "word"}
+    ask = next(t for t in tokens if t.lastgroup == "word" and t.group().upper() == "ASK")
+    projection = "(1 AS ?innograph_ask)" if words & {"GROUP", "HAVING"} else "*"
+    select = f"{query[:ask.start()]}SELECT {projection}{query[ask.end():]}"
+    return select if words & {"LIMIT", "VALUES"} else f"{select}\nLIMIT 1"  # a LIMIT goes before a trailing VALUES
+
+
+def _distinct(query: str) -> bool:
+    """Whether the query's own SELECT (the first in its text) is a SELECT DISTINCT."""
+    words = (t.group().upper() for t in lex(query) if t.lastgroup == "word")
+    return any(word == "SELECT" for word in words) and next(words, "") == "DISTINCT"
+
+
+_BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"0": "false", "1": "true"}
+
+
+def _blank_label(label: str) -> str:
+    """A blank node's label as SPARQL allows it: Virtuoso writes its own as nodeID://b10000."""
+    return label if _BLANK_LABEL.fullmatch(label) and not label.endswith(".") else "x" + label.encode().hex()
+
+
+def _as_given(body: bytes, media: str, build_prefix: str) -> bytes:
+    """A server's answer as innograph gives it: graph names written back to the build's own, blank node labels
+    that SPARQL allows (each still its own), and booleans in their canonical form (Virtuoso writes 0 and 1)."""
+    if media != "application/sparql-results+json":
+        body = body.replace(build_prefix.encode(), b"")  # XML: IRIs are element text, nothing else holds the prefix
+        body = re.sub(rb"<bnode>([^<]*)</bnode>", lambda m: b"<bnode>%s</bnode>" % _blank_label(m[1].decode()).encode(), body)
+        return re.sub(rb'(datatype="%s">)([01])<' % re.escape(_BOOLEAN.encode()),
+                      lambda m: m[1] + _CANONICAL_BOOLEAN[m[2].decode()].encode() + b"<", body)
+    answer = json.loads(body)
+    for row in answer.get("results", {}).get("bindings", []):
+        for term in row.values():
+            kind = term.get("type")
+            if kind == "uri":
+                term["value"] = term["value"].removeprefix(build_prefix)
+            elif kind == "bnode":
+                term["value"] = _blank_label(term["value"])
+            elif term.get("datatype") == _BOOLEAN:
+                term["value"] = _CANONICAL_BOOLEAN.get(term["value"], term["value"])
+    return json.dumps(answer).encode()
 
 
 class RemoteStore:
@@ -241,8 +295,9 @@ class RemoteStore:
         # Parsed here first (pyoxigraph evaluates lazily, on an empty store nothing), so that a query that does not
         # parse gets the message it gets on the embedded store, with its own line and column.
         form = type(_EMPTY.query(query, prefixes=prefixes, base_iri=base_iri, custom_functions=custom_functions))  # type: ignore[arg-type]
-        # Asked for the formats of its own form only: Virtuoso, offered both, writes an ASK as a SELECT of one row.
         accept = _ACCEPT_GRAPH if form is ox.QueryTriples else _ACCEPT_SOLUTIONS
+        if form is ox.QueryBoolean:
+            query = _as_select(query)
         query, names_dataset = self._in_build(query)
         # on the query's first line, so that the server's line numbers in an error are the query's own
         prologue = "".join(f"PREFIX {p}: <{iri}> " for p, iri in (prefixes or {}).items())
@@ -266,9 +321,9 @@ class RemoteStore:
         try:
             if media not in _SOLUTIONS:
                 return [quad.triple for quad in ox.parse(body, format=rdf)]  # type: ignore[arg-type]
-            if self.build.default.encode() in body:
-                body = self._named_back(body, media)
-            return _solutions(body, _SOLUTIONS[media], ask=form is ox.QueryBoolean)
+            if any(marker in body for marker in (self.build.default.encode(), b"bnode", _BOOLEAN.encode())):
+                body = _as_given(body, media, self.build.default)
+            return _solutions(body, _SOLUTIONS[media], ask=form is ox.QueryBoolean, distinct=_distinct(query))
         except (SyntaxError, ValueError) as e:
             raise StoreError(f"{self.endpoint.query_url}: its answer is cut short or malformed ({e}); "
                              "a server stops a query past its own time limit this way") from None
@@ -336,17 +391,6 @@ class RemoteStore:
             names_dataset = names_dataset or word == "FROM"
             previous = word
         return "".join(parts) + query[at:], names_dataset
-
-    def _named_back(self, body: bytes, media: str) -> bytes:
-        """The answer with the build's graph names written back to the names the build gave them."""
-        if media != "application/sparql-results+json":
-            return body.replace(self.build.default.encode(), b"")  # XML: IRIs are element text, nothing else holds the prefix
-        answer = json.loads(body)
-        for row in answer.get("results", {}).get("bindings", []):
-            for term in row.values():
-                if term.get("type") == "uri":
-                    term["value"] = term["value"].removeprefix(self.build.default)
-        return json.dumps(answer).encode()
 
 
 # -- publishing ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
 
+from graph.closure import INDEX_GRAPH, write_closures
 from graph.dates import stated_parts
 from graph.errors import InputError, Violation
 from graph.figures import read_figures
@@ -37,7 +38,8 @@ class Report:
 
 
 def load(store: ox.Store, files: list[RdfFile]) -> None:
-    """Load the files into the store: a named graph per triple file, TriG and N-Quads with their own graphs.
+    """Load the files into the store: a named graph per triple file, TriG and N-Quads with their own graphs;
+    then the closures of classes and concepts in the graph `index` (graph.closure).
 
     Raises InputError (file, line and column) for a file that does not parse, UnsafeInput for one refused.
     """
@@ -49,6 +51,7 @@ def load(store: ox.Store, files: list[RdfFile]) -> None:
             store.bulk_load(input=data, format=file.oxigraph_format, to_graph=to_graph)
         except SyntaxError as e:
             raise InputError(f"{file.label}: does not parse as {file.oxigraph_format}: {e}") from e
+    write_closures(store)
 
 
 def counts(store: ox.Store) -> tuple[int, int, int]:
@@ -83,7 +86,8 @@ def check(files: list[RdfFile], store: ox.Store, settings: Settings) -> Report:
 
 
 class _Files:
-    """The input files that describe a node: the named graphs that hold its triples, looked up for a reported node."""
+    """The input files that describe a node: the named graphs that hold its triples (not the build's own index),
+    looked up for a reported node."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
@@ -96,7 +100,7 @@ class _Files:
         prefix = graph_name("")
         return tuple(sorted({quad.graph_name.value.removeprefix(prefix)
                              for quad in self.store.quads_for_pattern(term, None, None)
-                             if isinstance(quad.graph_name, ox.NamedNode)}))
+                             if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name != INDEX_GRAPH}))
 
 
 _SUBCLASSES = "SELECT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super }"

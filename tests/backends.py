@@ -112,6 +112,7 @@ DirsAllowed = ., {folder}
 NumberOfBuffers = 100000
 MaxDirtyBuffers = 60000
 MaxQueryMem = 1G
+MaxSortedTopRows = 1000000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
 ServerRoot = /var/lib/virtuoso-opensource-7/vsp

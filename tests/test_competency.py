@@ -808,6 +808,20 @@ def test_every_named_query_has_expected_answers() -> None:
     assert all(EXPECTED.values()), "every query needs at least one case"
 
 
+def _assert_portable(path: Path, body: str) -> None:
+    """The query keeps to what every SPARQL server answers alike (graph/catalogue.py)."""
+    walked = r"(\w:\w+|>)\*|(rdfs:subClassOf|skos:broader|schema:superEvent|schema:containedInPlace)\+"
+    assert not re.search(walked, body), f"{path.name} walks a path the closures hold: join on ig:kindOf or ig:within"
+    assert not re.search(r"BIND\s*\(\s*(true|false|!?BOUND|EXISTS|NOT EXISTS)\b", body), f"{path.name} binds a bare boolean"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in QUERIES_DIR.glob("*/*.rq") if p.parent.name != "checks"),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_network_brief_and_page_queries_keep_to_what_every_server_answers_alike(path: Path) -> None:
+    """The build's checks run on the embedded store alone; everything else may run on a SPARQL server."""
+    _assert_portable(path, "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#")))
+
+
 @pytest.mark.parametrize("path", sorted(QUERIES_DIR.glob("*.rq")), ids=lambda p: p.stem)
 def test_a_query_file_states_its_question_and_declares_what_it_uses(store: ox.Store, path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -817,6 +831,7 @@ def test_a_query_file_states_its_question_and_declares_what_it_uses(store: ox.St
     for param in query.params:
         assert re.search(rf"\?{param.name}\b", body), f"{path.name}: ?{param.name} is declared but not used"
         assert param.name not in ("format", "output", "limit", "offset"), f"{path.name}: ?{param.name} is a request's own"
+    _assert_portable(path, body)
     # The service pages an answer by adding LIMIT and OFFSET to the query: it has none of its own.
     assert not re.search(r"\b(LIMIT|OFFSET)\b", body, re.IGNORECASE), f"{path.name} sets LIMIT or OFFSET"
     # Self-contained: it runs without the prefixes the project predeclares.

@@ -1,6 +1,5 @@
 """The gazetteer: mentions of known actors in an article's text, linked to their IRIs."""
 
-import time
 import unicodedata
 
 import pyoxigraph as ox
@@ -162,17 +161,3 @@ def test_full_gazetteer_on_the_seeds(store: ox.Store, seeds: dict[str, str]) -> 
     assert all(s.precision >= 0.95 for s in scores)  # measured: 1.0 on each
     # measured 61 of 71: the rest are named only inside a longer name (leftmost-longest) or not at all
     assert sum(len(s.found & s.gold) for s in scores) / sum(len(s.gold) for s in scores) >= 0.85
-
-
-def test_speed(store: ox.Store, seeds: dict[str, str]) -> None:
-    build = min(_timed(lambda: Gazetteer.from_store(store)) for _ in range(3))
-    assert build < 0.5
-    gazetteer = Gazetteer.from_store(store)
-    text = (seeds["000_d8733fc31d127914.txt"] + "\n" + seeds["004_fdba76f455c76230.txt"])[:5000]
-    assert min(_timed(lambda: gazetteer.find(text)) for _ in range(3)) < 0.1
-
-
-def _timed(call: object) -> float:
-    start = time.perf_counter()
-    call()  # type: ignore[operator]
-    return time.perf_counter() - start

@@ -305,8 +305,27 @@ def test_protocol_query(client: httpx.Client, test: ProtocolTest) -> None:
             list(ox.parse(response.content, format=RDF_TYPES[_media(response)]))  # it is RDF in the type it says
 
 
+# Where Virtuoso 7.2 (Debian's) answers otherwise than SPARQL 1.1 says, whatever innograph sends: each is expected
+# to fail there, and to pass once the server does (strict).
+VIRTUOSO_DEVIATES = {
+    **dict.fromkeys(("update_dataset_default_graph", "update_dataset_default_graphs", "update_dataset_named_graphs",
+                     "update_dataset_full"), "it answers true to an ASK of constant triples in a GRAPH the dataset lacks"),
+    "syntax-select-expr-04.rq": "it refuses a call of a function it lacks, where SPARQL leaves the value unbound",
+    **dict.fromkeys(("syntax-aggregate-13.rq", "syntax-aggregate-14.rq"), "it needs GROUP_CONCAT's SEPARATOR"),
+    **dict.fromkeys(("syntax-bindings-03a.rq", "syntax-bindings-05a.rq"), "it fails on VALUES of no variable or a variable unused"),
+    **dict.fromkeys(("qname-escape-02.rq", "qname-escape-03.rq", "syn-pname-04.rq", "syn-pname-05.rq", "syn-pname-06.rq",
+                     "syn-pname-07.rq", "syn-pname-09.rq"), "its parser lacks SPARQL 1.1's prefixed names (escapes, %, :)"),
+    "syn-pp-in-collection.rq": "it refuses a property path whose subject is a collection",
+}
+
+
+def _expect_deviation(request: pytest.FixtureRequest, name: str) -> None:
+    if KIND == "virtuoso" and name in VIRTUOSO_DEVIATES:
+        request.applymarker(pytest.mark.xfail(reason=f"Virtuoso: {VIRTUOSO_DEVIATES[name]}", strict=True))
+
+
 @pytest.mark.parametrize("test", UPDATE_TESTS, ids=lambda t: t.name)
-def test_protocol_update_is_refused(client: httpx.Client, test: ProtocolTest) -> None:
+def test_protocol_update_is_refused(client: httpx.Client, test: ProtocolTest, request: pytest.FixtureRequest) -> None:
     """Every update test is refused: the endpoint is read-only, and the follow-up queries see nothing written.
 
     An update the protocol makes recognisable (an `update` parameter, or the application/sparql-update media
@@ -314,6 +333,7 @@ def test_protocol_update_is_refused(client: httpx.Client, test: ProtocolTest) ->
     body with no media type, or text/plain) cannot be told from a malformed query; it gets the 4xx the manifest
     asks for. The manifest's follow-up ASKs expect true after the update; with the update refused they are false.
     """
+    _expect_deviation(request, test.name)
     for exchange in test.exchanges:
         response = _send(client, exchange)
         where = f"{test.title}\n{_describe(exchange, response)}"
@@ -349,9 +369,10 @@ def test_negative_syntax_gets_400(client: httpx.Client, test: SyntaxTest) -> Non
 
 
 @pytest.mark.parametrize("test", [t for t in SYNTAX_TESTS if t.positive], ids=lambda t: t.path.name)
-def test_positive_syntax_runs(client: httpx.Client, test: SyntaxTest) -> None:
+def test_positive_syntax_runs(client: httpx.Client, test: SyntaxTest, request: pytest.FixtureRequest) -> None:
     if KIND == "oxigraph-server" and test.path.name == "syntax-select-expr-04.rq":
         pytest.xfail("Oxigraph's server refuses a query that calls a function it lacks (500), where SPARQL leaves the value unbound")
+    _expect_deviation(request, test.path.name)
     response = _post_query(client, test.path.read_bytes())
     assert response.status_code == _positive_status(test), response.text
 
