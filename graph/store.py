@@ -97,5 +97,9 @@ def discard(build_dir: Path) -> None:
 
 
 def _prune(builds: Path) -> None:
+    """Remove all but the newest builds, never one that a store beside them is linked to: stores in the same
+    folder share it (.innograph/store and a test store, or two benchmark stores)."""
+    linked = {link.resolve() for link in builds.parent.iterdir() if link.is_symlink()}
     for old in sorted(builds.iterdir())[:-_KEEP_BUILDS]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old.resolve() not in linked:
+            shutil.rmtree(old, ignore_errors=True)

@@ -141,3 +141,13 @@ def test_the_cli_stops_a_query_at_ctrl_c(built_store: Path) -> None:
     running.send_signal(signal.SIGINT)
     _, stderr = running.communicate(timeout=10)
     assert running.returncode == 130 and "stopped at the user's request" in stderr
+
+
+def test_two_stores_in_one_folder_keep_each_other_answering(settings: Settings, tmp_path: Path) -> None:
+    """They share the folder of builds: the builds of one never remove the build the other is linked to."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for n in range(3):
+        (data / "one.nt").write_text(f'<http://example.org/a> <http://example.org/n> "{n}" .\n', encoding="utf-8")
+        build(settings, data=(data,), store_dir=tmp_path / "first" if n == 0 else tmp_path / "second")
+    assert _count(tmp_path / "first") == _count(tmp_path / "second") == 1
