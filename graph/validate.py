@@ -39,7 +39,7 @@ class Report:
 
 def load(store: ox.Store, files: list[RdfFile]) -> None:
     """Load the files into the store: a named graph per triple file, TriG and N-Quads with their own graphs;
-    then the closures of classes and concepts in the graph `index` (graph.closure).
+    then the closures of classes, concepts, events and places in the graph `index` (graph.closure).
 
     Raises InputError (file, line and column) for a file that does not parse, UnsafeInput for one refused.
     """
