@@ -15,6 +15,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from api.server import Build, WorkerSlot
+from graph.answers import Precomputed
 from graph.errors import QueryError, QueryTimeout
 from graph.executor import Job, Term, execute, execute_rdflib, rdflib_dataset
 from graph.guard import Policy, check_graph, check_query
@@ -81,6 +82,7 @@ class Served:
     manifest: Manifest | None
     cache: ResultCache
     answer: Callable[[Job], Written]
+    precomputed: Precomputed | None  # the build's, unless the service compares engines (rdflib's)
     networks: dict[bool, Network] = field(default_factory=dict)
 
     @classmethod
@@ -91,7 +93,7 @@ class Served:
                   else partial(execute, store))
         networks = {False: build.network} if build.network is not None else {}
         return cls(build, graphs, build.manifest, ResultCache(settings.result_cache_mb * 1_000_000), answer,
-                   networks)
+                   build.answers if settings.engine != "rdflib" else None, networks)
 
 
 @dataclass

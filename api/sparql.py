@@ -14,7 +14,7 @@ from api.service import QueryService
 from graph.catalogue import catalogue, named
 from graph.errors import InnographError, NotAcceptable, QueryError, QueryRefused
 from graph.executor import Job, Term
-from graph.results import GRAPH_TYPES, MEDIA_TYPES, SOLUTION_TYPES, Written, choose
+from graph.results import GRAPH_TYPES, MEDIA_TYPES, SOLUTION_TYPES, Written, choose, write
 
 __all__ = ["router", "get_service", "answer", "named_answer", "Reply", "error_reply", "CORS_EXPOSED"]
 
@@ -242,7 +242,7 @@ async def run_named(name: str, request: Request, service: Service,
     with a `Link: <…>; rel="next"` header to the page that follows: `offset` moved on by the rows given."""
     page = _Page(name, dict(request.query_params), request.headers.get("accept"), str(request.url.replace(query="")), service,
                  limit, offset)
-    return page.reply(await service.run(page.job)).response()
+    return page.reply(page.precomputed(service) or await service.run(page.job)).response()
 
 
 def named_answer(name: str, query_string: str, headers: Mapping[str, str], url: str, service: QueryService) -> Reply:
@@ -252,7 +252,7 @@ def named_answer(name: str, query_string: str, headers: Mapping[str, str], url: 
         params = dict(parse_qsl(query_string, keep_blank_values=True))
         page = _Page(name, params, headers.get("accept"), url, service, _count(params, "limit", least=1),
                      _count(params, "offset", least=0) or 0)
-        return page.reply(service.run_here(page.job))
+        return page.reply(page.precomputed(service) or service.run_here(page.job))
     except InnographError as error:
         return error_reply(error)
     except _Invalid as invalid:
@@ -280,10 +280,11 @@ class _Page:
 
     def __init__(self, name: str, params: dict[str, str], accept: str | None, url: str, service: QueryService,
                  limit: int | None, offset: int) -> None:
-        query = named(name)
+        self.query = query = named(name)
         values = {k: v for k, v in params.items() if k not in _NOT_PARAMETERS}
+        self.terms = query.substitutions(values)
         substitutions: dict[str, Term] = {}
-        for variable, term in query.substitutions(values).items():
+        for variable, term in self.terms.items():
             if isinstance(term, ox.NamedNode):
                 substitutions[variable.value] = ("iri", term.value)
             else:
@@ -294,6 +295,15 @@ class _Page:
         text = f"{query.text}\nLIMIT {self.size + 1}" + (f" OFFSET {offset}" if offset else "")
         self.job = Job(query=text, accept=parse_accept(accept, params.get("format") or params.get("output")),
                        max_rows=self.size, substitutions=substitutions)
+
+    def precomputed(self, service: QueryService) -> Written | None:
+        """The page written from the build's precomputed answer (graph/answers.py), when the query has one.
+
+        Raises NotAcceptable when no acceptable format fits.
+        """
+        answers = service.served.precomputed
+        solutions = answers.page(self.query, self.terms, self.offset, self.size + 1) if answers is not None else None
+        return write(solutions, self.job.accept, max_rows=self.size, bounded=True) if solutions is not None else None
 
     def reply(self, written: Written) -> Reply:
         next_page = None

@@ -1,11 +1,14 @@
 """The named queries: one `.rq` file a question in graph/queries/, with typed parameters bound safely.
 
 A file starts with comment lines: the first states the question; each `# param ?name type example
-description` line declares a parameter (an example with spaces is written in double quotes), whose value is bound by substitution, never spliced
-into the text. Types: iri, string, integer, decimal, date, year, and lang: the language of the labels a query
-writes (vi or en; vi when left out, since every labelled thing has a label in each). Parameters are bound by a
-VALUES block at the start of the WHERE clause (graph.query.bind), so a FILTER inside a nested group (a group of a
-UNION, an OPTIONAL inside an OPTIONAL) does not see them: filter on a parameter at the top level.
+description` line declares a parameter (an example with spaces is written in double quotes), whose value is
+bound by substitution, never spliced into the text. Types: iri, string, integer, decimal, date, year, and
+lang: the language of the labels a query writes (vi or en; vi when left out, since every labelled thing has a
+label in each). Parameters are bound by a VALUES block at the start of the WHERE clause (graph.query.bind), so
+a FILTER inside a nested group (a group of a UNION, an OPTIONAL inside an OPTIONAL) does not see them: filter
+on a parameter at the top level. A `# precompute ?name` line has the service work out the answer for every
+value of that parameter once (graph/answers.py): an iri parameter that the query projects, beside which the
+query takes only languages.
 
 The queries (these and those of the network, briefs and pages) keep to what every SPARQL server answers alike,
 Virtuoso included: no `*` property path, nor a `+` one that the build's closures hold (join on ig:kindOf and
@@ -28,6 +31,7 @@ __all__ = ["Param", "NamedQuery", "catalogue", "named", "LANGUAGES", "QUERIES_DI
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 _PARAM = re.compile(r'^#\s*param\s+\?(?P<name>\w+)\s+(?P<type>\w+)\s+(?:"(?P<quoted>[^"]*)"|(?P<example>\S+))\s*(?P<doc>.*)$')
+_PRECOMPUTE = re.compile(r"^#\s*precompute\s+\?(?P<name>\w+)\s*$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 LANGUAGES = ("vi", "en")  # Vietnamese first: the labels a query writes when no language is asked for
 
@@ -92,6 +96,7 @@ class NamedQuery:
     question: str
     params: tuple[Param, ...]
     text: str
+    precomputed: str | None = None  # the parameter whose every value's answer is worked out once (graph/answers.py)
 
     def substitutions(self, values: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
         """Typed terms for the given parameter values.
@@ -129,7 +134,14 @@ def _parse(path: Path) -> NamedQuery:
               description=m["doc"].strip())
         for m in (_PARAM.match(line) for line in comments) if m
     )
-    return NamedQuery(name=path.stem, question=comments[0].lstrip("# ").strip(), params=params, text=text)
+    precomputed = next((m["name"] for m in (_PRECOMPUTE.match(line) for line in comments) if m), None)
+    if precomputed is not None:
+        kinds = {p.name: p.type for p in params}
+        if kinds.get(precomputed) != "iri" or any(t != "lang" for n, t in kinds.items() if n != precomputed):
+            raise UnknownQuery(f"{path.name}: only an iri parameter is precomputed, and only beside lang ones; "
+                               f"its parameters are {', '.join(f'{n} ({t})' for n, t in kinds.items()) or 'none'}")
+    return NamedQuery(name=path.stem, question=comments[0].lstrip("# ").strip(), params=params, text=text,
+                      precomputed=precomputed)
 
 
 @cache  # the queries ship with the code: read once a process, not on every request
