@@ -209,10 +209,12 @@ class QueryService:
         facts = check_query(job.query, self.policy, is_local_graph=served.graphs.__contains__)
         for graph in job.default_graphs + job.named_graphs:
             check_graph(graph, self.policy, is_local_graph=served.graphs.__contains__)
-        job = replace(job, union_default_graph=not facts.names_dataset, functions=facts.functions)
         if facts.open_select:  # the engine stops at the row after the limit: no sink has to stop it
-            return key, None, replace(job, query=f"{job.query}\nLIMIT {job.max_rows + 1}", bounded=True)
-        return key, None, replace(job, bounded=facts.limit is not None and facts.limit <= job.max_rows + 1)
+            query, bounded = f"{job.query}\nLIMIT {job.max_rows + 1}", True
+        else:
+            query, bounded = job.query, facts.limit is not None and facts.limit <= job.max_rows + 1
+        return key, None, replace(job, query=query, bounded=bounded, union_default_graph=not facts.names_dataset,
+                                  functions=facts.functions)
 
     @contextmanager
     def _running(self) -> Iterator[None]:

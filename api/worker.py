@@ -1,11 +1,12 @@
-"""A worker's HTTP/1.1 server: a thread for each connection, h11 for the protocol.
+"""A worker's HTTP/1.1 server: a thread for each connection, httptools (llhttp) to read requests.
 
 A query at /sparql, or a named query at /queries/{name}, is answered in its connection's own thread, from the request's bytes to the answer's,
 with no event loop, no framework and no hop to another thread; pyoxigraph releases the GIL while it
 evaluates, so the threads of a worker run their queries side by side. Partners at 100k triples, 8
 connections, three interleaved rounds: under uvicorn and FastAPI (event loop, hop to a query thread,
 middleware) a request cost the workers 4.4-4.9 ms of CPU for 318-442 req/s; answered here, 3.0-3.5 ms
-for 552-653 req/s; Oxigraph's own server took 2.1-2.6 ms for 741-910 req/s.
+for 552-653 req/s; Oxigraph's own server took 2.1-2.6 ms for 741-910 req/s. Reading a request and
+writing its answer's head took h11 41 us; httptools and a head written here take 2.5 us.
 
 Every other route is the FastAPI app, run on an asyncio loop in a thread of its own as any ASGI server
 runs it; its answer is written whole, with its length.
@@ -22,10 +23,11 @@ import signal
 import socket
 import threading
 import time
+from collections import deque
 from email.utils import formatdate
 from urllib.parse import unquote
 
-import h11
+import httptools
 from fastapi import FastAPI
 
 from api import sparql
@@ -41,38 +43,162 @@ _READ_S = 30.0  # how long a request may take to arrive, once it has begun
 _SEND_S = 300.0  # how long a client may take to read an answer
 _TICK_S = 0.05  # how often the accepting thread and the watchdog look at what they watch
 _IDLE_TICK_S = 0.2  # how often an idle connection looks whether the worker retires
+_LINGER_S = 2.0  # how long a refused request's connection is read after its answer, before it is closed
 _MAX_CONNECTIONS = 1000  # more wait in the listening socket's queue
 _REASONS = {s.value: s.phrase for s in http.HTTPStatus}
+_WRITTEN_HERE = {"content-length", "connection", "date", "transfer-encoding"}  # header fields `send` writes itself
+_FRAMING = (b"content-length", b"transfer-encoding")  # the header fields that say where a request's body ends
 
 
 class _Answered(Exception):
     """The watchdog answered for the connection's request, and owns its socket."""
 
 
-class _Connection:
-    """One client's connection: its h11 state, and the query a request on it runs."""
+class _Refused(Exception):
+    """A request that cannot be read: its status and the reason, for the client."""
 
-    def __init__(self, sock: socket.socket, peer: tuple[str, int], max_head: int) -> None:
-        self.sock, self.peer = sock, peer
-        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=max_head)
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class _BrokenAnswer(Exception):
+    """An answer whose head cannot be written in HTTP/1.1 (a line break in a header value, say)."""
+
+
+class _Request:
+    """One request, read whole."""
+
+    __slots__ = ("method", "target", "version", "headers", "body", "keep_alive")
+
+    def __init__(self, method: str, target: str, version: str, headers: list[tuple[bytes, bytes]], body: bytes,
+                 keep_alive: bool) -> None:
+        self.method, self.target, self.version, self.headers = method, target, version, headers  # names in lower case
+        self.body, self.keep_alive = body, keep_alive
+
+
+class _Reader:
+    """Reads a connection's requests with httptools (llhttp, the parser of Node.js), in the order they come.
+
+    Its methods named on_* are the parser's callbacks. A request that is too large, or not HTTP/1.1, is
+    `refused` once the requests before it are answered.
+    """
+
+    def __init__(self, max_head: int, max_body: int) -> None:
+        self.parser = httptools.HttpRequestParser(self)
+        self.max_head, self.max_body = max_head, max_body
+        self.ready: deque[_Request] = deque()
+        self.refused: _Refused | None = None
+        self.reading = False  # a request has begun and not ended
+        self.waiting_for_continue = False  # its client waits for 100 Continue before it sends the body
+        self._in_head = False  # a request's head has begun and not ended
+        self._head_bytes = 0  # bytes read while that head is unfinished: a bound on its size
+        self._declined: _Request | None = None  # a request that offered another protocol, its body still to read
+        self._url, self._headers, self._body = b"", [], bytearray()
+
+    def feed(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+            if self._in_head:  # llhttp holds an unfinished header line whole: bound it
+                self._head_bytes += len(data)
+                if self._head_bytes > self.max_head:
+                    self.refused = _Refused(431, f"the request's head is over {self.max_head} bytes; "
+                                                 "send a long query in a POST body")
+        except httptools.HttpParserUpgrade as upgrade:
+            self._decline(data[upgrade.args[0]:])
+        except httptools.HttpParserCallbackError as e:
+            if not isinstance(e.__context__, _Refused):
+                raise
+            self.refused = e.__context__
+        except httptools.HttpParserError as e:
+            self.refused = _Refused(400, f"the request is not valid HTTP/1.1: {e}")
+
+    def _decline(self, rest: bytes) -> None:
+        """A request offered another protocol (`Upgrade: h2c`, as Apache Jena's client does): it is answered in
+        HTTP/1.1, which declines the offer, and its body follows as its framing says. llhttp stops at the
+        request's head, so a new parser reads on from a head that repeats only the framing (uvicorn's httptools
+        server loses the body here, DESIGN.md §3)."""
+        self._declined = self.ready.pop()  # llhttp ends the request at its head
+        framing = b"".join(b"%s: %s\r\n" % (n, v) for n, v in self._declined.headers if n in _FRAMING)
+        self.parser = httptools.HttpRequestParser(self)
+        self.feed(b"POST / HTTP/1.1\r\n" + framing + b"\r\n" + rest)
+
+    def on_message_begin(self) -> None:
+        self.reading = self._in_head = True
+        self._url, self._headers, self._body = b"", [], bytearray()
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self._in_head, self._head_bytes = False, 0
+        request = self._declined
+        headers = request.headers if request is not None else self._headers
+        version = request.version if request is not None else self.parser.get_http_version()
+        if version == "1.1" and not any(name == b"host" for name, _ in headers):
+            raise _Refused(400, "the request is not valid HTTP/1.1: it has no Host header")
+        self.waiting_for_continue = version == "1.1" and (b"expect", b"100-continue") in (
+            (name, value.lower()) for name, value in headers)
+
+    def on_body(self, body: bytes) -> None:
+        self._body += body
+        if len(self._body) > self.max_body:
+            raise _Refused(413, f"the request body is over {self.max_body} bytes; send a shorter query")
+
+    def on_message_complete(self) -> None:
+        parser, declined = self.parser, self._declined
+        if declined is not None:
+            self._declined = None
+            declined.body, declined.keep_alive = bytes(self._body), declined.keep_alive and parser.should_keep_alive()
+            self.ready.append(declined)
+        else:
+            self.ready.append(_Request(parser.get_method().decode("latin-1"), self._url.decode("latin-1"),
+                                       parser.get_http_version(), self._headers, bytes(self._body),
+                                       parser.should_keep_alive()))
+        self.reading = self.waiting_for_continue = False
+
+
+class _Connection:
+    """One client's connection: its reader, and the query a request on it runs."""
+
+    def __init__(self, sock: socket.socket, peer: tuple[str, int], reader: _Reader) -> None:
+        self.sock, self.peer, self.reader = sock, peer, reader
         self.lock = threading.Lock()  # between its own thread and the watchdog, which may answer for it
-        self.method = b"GET"  # the request being answered
+        self.method = "GET"  # the request being answered
+        self.version = "1.1"  # its HTTP version
         self.busy_since = 0.0  # when the query it runs started, 0 when it runs none
         self.answered = False  # by the watchdog
 
     def send(self, status: int, headers: dict[str, str], body: bytes, *, close: bool) -> None:
-        """Write a response; the caller holds `lock`."""
+        """Write a response; the caller holds `lock`.
+
+        Raises _BrokenAnswer for a header that HTTP/1.1 cannot carry.
+        """
         if self.answered:
             raise _Answered
-        fields = [(k, v) for k, v in headers.items() if k.lower() not in ("content-length", "connection", "date")]
-        fields += [("content-length", str(len(body))), ("date", _date())]
+        lines = [f"HTTP/1.1 {status} {_REASONS.get(status, '')}"]
+        lines += [f"{name}: {value}" for name, value in headers.items() if name.lower() not in _WRITTEN_HERE]
+        if status != 204:
+            lines.append(f"content-length: {len(body)}")
+        lines.append(f"date: {_date()}")
         if close:
-            fields.append(("connection", "close"))
-        data = self.h11.send(h11.Response(status_code=status, headers=fields, reason=_REASONS.get(status, ""))) or b""
-        if body and self.method != b"HEAD":
-            data += self.h11.send(h11.Data(data=body)) or b""
+            lines.append("connection: close")
+        elif self.version == "1.0":  # an HTTP/1.0 client that asked to keep the connection is told it is kept
+            lines.append("connection: keep-alive")
+        text = "\r\n".join(lines) + "\r\n\r\n"
+        if text.count("\n") != len(lines) + 1 or text.count("\r") != len(lines) + 1 or "\0" in text:
+            raise _BrokenAnswer(f"a header of a {status} answer holds a line break or NUL: {headers}")
+        try:
+            data = text.encode("latin-1")
+        except UnicodeEncodeError as e:
+            raise _BrokenAnswer(f"a header of a {status} answer is not Latin-1: {headers}") from e
+        if body and self.method != "HEAD" and status not in (204, 304):
+            data += body
         self.sock.settimeout(_SEND_S)
-        self.sock.sendall(data + (self.h11.send(h11.EndOfMessage()) or b""))
+        self.sock.sendall(data)
 
     def send_reply(self, reply: sparql.Reply, *, close: bool) -> None:
         headers = {**reply.headers, "content-type": reply.media_type} if reply.media_type else reply.headers
@@ -136,7 +262,7 @@ class WorkerServer:
                 except (TimeoutError, BlockingIOError, InterruptedError):
                     self._room.release()
                     continue
-                connection = _Connection(client, peer, self.max_head)
+                connection = _Connection(client, peer, _Reader(self.max_head, self.max_body))
                 with self._lock:
                     self._connections.add(connection)
                 threading.Thread(target=self._converse, args=(connection, service), daemon=True).start()
@@ -170,7 +296,7 @@ class WorkerServer:
                         continue
                     try:
                         connection.send_reply(sparql.error_reply(service.stopped()), close=True)
-                    except (OSError, h11.LocalProtocolError):
+                    except OSError:
                         pass
                     connection.answered = True
                     connection.shut()
@@ -183,23 +309,20 @@ class WorkerServer:
                 request = self._next_request(connection)
                 if request is None:
                     return
-                head, body = request
                 started = time.monotonic()
-                connection.method = head.method
-                reply = self._answer(connection, head, body, service)
-                close = self.should_exit
+                connection.method, connection.version = request.method, request.version
+                reply = self._answer(connection, request, service)
+                close = self.should_exit or not request.keep_alive
                 with connection.lock:
                     connection.send_reply(reply, close=close)
                 if self.settings.access_log:
-                    _ACCESS.info('%s - "%s %s HTTP/%s" %d %.1f ms', connection.peer[0], head.method.decode(),
-                                 head.target.decode("latin-1"), head.http_version.decode(), reply.status,
-                                 1000 * (time.monotonic() - started))
-                if close or connection.h11.our_state is h11.MUST_CLOSE:
+                    _ACCESS.info('%s - "%s %s HTTP/%s" %d %.1f ms', connection.peer[0], request.method, request.target,
+                                 request.version, reply.status, 1000 * (time.monotonic() - started))
+                if close:
                     return
-                connection.h11.start_next_cycle()
-        except (_Answered, OSError, h11.RemoteProtocolError):
+        except (_Answered, OSError):
             pass
-        except h11.LocalProtocolError:
+        except _BrokenAnswer:
             _LOG.exception("an answer broke HTTP/1.1 and its connection was closed")
         finally:
             with self._lock:
@@ -208,37 +331,23 @@ class WorkerServer:
                 connection.sock.close()
             self._room.release()
 
-    def _next_request(self, connection: _Connection) -> tuple[h11.Request, bytes] | None:
-        """The next request and its body; None when the client went away, or the worker is retiring."""
-        conn = connection.h11
-        head: h11.Request | None = None
-        body = bytearray()
-        while True:
-            try:
-                event = conn.next_event()
-            except h11.RemoteProtocolError as e:
-                self._refuse(connection, e.error_status_hint, f"the request is not valid HTTP/1.1: {e}")
+    def _next_request(self, connection: _Connection) -> _Request | None:
+        """The next request; None when the client went away or sent one that cannot be read (it is told
+        why), or the worker is retiring."""
+        reader = connection.reader
+        while not reader.ready:
+            if reader.refused is not None:
+                self._refuse(connection, reader.refused.status, str(reader.refused))
                 return None
-            if event is h11.NEED_DATA:
-                data = self._receive(connection, waiting=head is None and conn.their_state is h11.IDLE)
-                if data is None:
-                    return None
-                conn.receive_data(data)
-            elif isinstance(event, h11.Request):
-                head = event
-                if conn.they_are_waiting_for_100_continue:
-                    with connection.lock:
-                        connection.sock.sendall(conn.send(h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue")) or b"")
-            elif isinstance(event, h11.Data):
-                body += event.data
-                if len(body) > self.max_body:
-                    self._refuse(connection, 413, f"the request body is over {self.max_body} bytes; send a shorter query")
-                    return None
-            elif isinstance(event, h11.EndOfMessage):
-                assert head is not None
-                return head, bytes(body)
-            else:  # ConnectionClosed, or PAUSED after a request that may switch protocols
+            if reader.waiting_for_continue:
+                reader.waiting_for_continue = False
+                with connection.lock:
+                    connection.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            data = self._receive(connection, waiting=not reader.reading)
+            if not data:  # silent too long, or closed
                 return None
+            reader.feed(data)
+        return reader.ready.popleft()
 
     def _receive(self, connection: _Connection, *, waiting: bool) -> bytes | None:
         """The next bytes from the client, or None once it is silent too long. A connection `waiting` for its
@@ -254,21 +363,27 @@ class WorkerServer:
                     return None
 
     def _refuse(self, connection: _Connection, status: int, message: str) -> None:
-        if connection.h11.our_state in (h11.IDLE, h11.SEND_RESPONSE):
-            try:
-                with connection.lock:
-                    connection.send(status, {"content-type": "text/plain; charset=utf-8"}, message.encode() + b"\n",
-                                    close=True)
-            except (_Answered, OSError, h11.LocalProtocolError):
+        """Tell the client why its request cannot be read, then close; what it still sends is read and dropped
+        for a while first, since closing over unread bytes resets the connection, and the client may lose the
+        answer with it."""
+        try:
+            with connection.lock:
+                connection.send(status, {"content-type": "text/plain; charset=utf-8"}, message.encode() + b"\n", close=True)
+            connection.sock.shutdown(socket.SHUT_WR)
+            connection.sock.settimeout(_LINGER_S)
+            deadline = time.monotonic() + _LINGER_S
+            while connection.sock.recv(65536) and time.monotonic() < deadline:
                 pass
+        except (_Answered, OSError):
+            pass
 
-    def _answer(self, connection: _Connection, head: h11.Request, body: bytes, service: QueryService) -> sparql.Reply:
-        path, _, query_string = head.target.decode("latin-1").partition("?")
-        method = head.method.decode("ascii")
+    def _answer(self, connection: _Connection, request: _Request, service: QueryService) -> sparql.Reply:
+        path, _, query_string = request.target.partition("?")
+        method, body = request.method, request.body
         named = path.startswith("/queries/") and "/" not in path[9:] and len(path) > 9 and method == "GET"
         if not named and (path != "/sparql" or method not in ("GET", "POST")):
-            return self._asgi(connection, head, path, query_string, body)
-        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in head.headers}
+            return self._asgi(connection, request, path, query_string)
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers}
         host = headers.get("host") or "%s:%d" % connection.sock.getsockname()[:2]
         connection.busy_since = time.monotonic()
         try:
@@ -286,14 +401,14 @@ class WorkerServer:
             reply.headers.update({"access-control-allow-origin": "*", "access-control-expose-headers": ", ".join(sparql.CORS_EXPOSED)})
         return reply
 
-    def _asgi(self, connection: _Connection, head: h11.Request, path: str, query_string: str, body: bytes) -> sparql.Reply:
+    def _asgi(self, connection: _Connection, request: _Request, path: str, query_string: str) -> sparql.Reply:
         """The app's answer, as any ASGI server would give it."""
         scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
-                 "http_version": head.http_version.decode(), "method": head.method.decode(), "scheme": "http",
+                 "http_version": request.version, "method": request.method, "scheme": "http",
                  "path": unquote(path), "raw_path": path.encode("latin-1"), "query_string": query_string.encode("latin-1"),
-                 "root_path": "", "headers": list(head.headers), "client": connection.peer,
+                 "root_path": "", "headers": request.headers, "client": connection.peer,
                  "server": connection.sock.getsockname()[:2], "state": dict(self._state)}
-        exchange = _Exchange(body)
+        exchange = _Exchange(request.body)
         try:
             asyncio.run_coroutine_threadsafe(self.app(scope, exchange.receive, exchange.send), self._loop).result()
         except Exception:

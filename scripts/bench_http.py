@@ -1,8 +1,8 @@
 """Load-test the SPARQL service over HTTP, with pyoxigraph and with rdflib behind the same app, beside
 other SPARQL servers holding the same data.
 
-    python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10]
-        [--engines oxigraph,innograph-over-oxigraph-server,oxigraph-server,oxigraph-server-disk,virtuoso,rdflib-endpoint,rdflib]
+    python scripts/bench_http.py --store OUT [--data DIR --build] [--duration 10] [--rounds 3]
+        [--engines oxigraph,oxigraph-cached,innograph-over-oxigraph-server,oxigraph-server,oxigraph-server-disk,virtuoso,rdflib-endpoint,rdflib]
 
 For each of innograph's engines it starts `python -m graph serve --store OUT --port P` (INNOGRAPH_ENGINE set), then
 for each benchmark query runs a closed loop of 8 concurrent keep-alive clients for a fixed time and
@@ -23,8 +23,10 @@ in a temporary folder, loaded by its bulk loader. Then each system's throughput 
 
 The load comes from wrk when it is installed (`apt-get install wrk`; one C thread drives all the
 connections), otherwise from Python client processes (http.client, one keep-alive connection a
-thread). The result cache is off unless --cache is given: with it every request after the first is
-a cache hit, which measures HTTP alone. Everything stays on 127.0.0.1; the server is stopped at the
+thread). innograph's result cache is off but in `oxigraph-cached`, innograph with its cache on, where every
+request after the first is a cache hit, which measures HTTP alone. With --rounds N the engines are run N
+times in turn (interleaved, so that a slow spell of a shared machine falls on all of them) and the
+ratios are those of each system's median. Everything stays on 127.0.0.1; the server is stopped at the
 end, on an error and on Ctrl-C.
 
 With --build, the store is first built from the generated folder (scripts/generate.py) and the
@@ -63,6 +65,7 @@ JSON = "application/sparql-results+json"
 OXIGRAPH_SERVER = "oxigraph-server"
 OVER_OXIGRAPH = "innograph-over-oxigraph-server"
 OXIGRAPH_DISK = "oxigraph-server-disk"
+CACHED = "oxigraph-cached"  # innograph on its embedded store with the result cache on
 RDFLIB_ENDPOINT = "rdflib-endpoint"
 VIRTUOSO = "virtuoso"
 
@@ -587,8 +590,8 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
         server = Virtuoso(args.store, port, logdir / f"serve-{engine}.log")
         queries = [b for b in queries if b.text is not None]
     else:
-        env = {"INNOGRAPH_ENGINE": engine, "INNOGRAPH_QUERY_TIMEOUT_S": str(args.query_timeout)}
-        if not args.cache:
+        env = {"INNOGRAPH_ENGINE": "oxigraph" if engine == CACHED else engine, "INNOGRAPH_QUERY_TIMEOUT_S": str(args.query_timeout)}
+        if engine != CACHED:
             env["INNOGRAPH_RESULT_CACHE_MB"] = "0"
         if args.workers:
             env["INNOGRAPH_QUERY_WORKERS"] = str(args.workers)
@@ -602,7 +605,7 @@ def bench_engine(engine: str, args: argparse.Namespace, queries: list[Bench], lo
         ready = server.wait_ready(args.start_timeout)
         idle = server.wait_idle(args.start_timeout)
         print(f"\n{engine}: serving {args.store} on 127.0.0.1:{port} after {ready:.1f} s, idle {idle:.1f} s later "
-              f"(cache {'on' if args.cache and isinstance(server, Server) else 'off'}, client {args.client_used}; "
+              f"(cache {'on' if engine == CACHED else 'off'}, client {args.client_used}; "
               f"load average {os.getloadavg()[0]:.2f})", flush=True)
         print(HEADER, flush=True)
         timeout = args.query_timeout + 5
@@ -661,7 +664,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="a folder written by scripts/generate.py, for --build")
     parser.add_argument("--build", action="store_true", help="build the store from --data and the ontology first")
     parser.add_argument("--engines", default=f"oxigraph,{OXIGRAPH_SERVER},rdflib",
-                        help=f"comma-separated: oxigraph and rdflib (innograph's engines), {OVER_OXIGRAPH} (innograph with "
+                        help=f"comma-separated: oxigraph and rdflib (innograph's engines), {CACHED} (innograph with its "
+                             f"result cache on), {OVER_OXIGRAPH} (innograph with "
                              f"Oxigraph's server as its backend), {OXIGRAPH_SERVER} (Oxigraph's own "
                              f"server, in memory), {OXIGRAPH_DISK} (on the build's store), {RDFLIB_ENDPOINT}, {VIRTUOSO}")
     parser.add_argument("--rdflib-endpoint", help="the rdflib-endpoint command (default: the one on PATH)")
@@ -673,7 +677,7 @@ def main() -> None:
     parser.add_argument("--start-timeout", type=float, default=300.0, help="seconds to wait for the server to answer, and again for it to settle")
     parser.add_argument("--drain-timeout", type=float, default=600.0,
                         help="seconds to wait, after each load, for requests still queued in the server")
-    parser.add_argument("--cache", action="store_true", help="leave the result cache on (every repeat is a cache hit)")
+    parser.add_argument("--rounds", type=int, default=1, help="run the engines this many times in turn; compare medians (default 1)")
     parser.add_argument("--only", help="a regular expression: run only the queries whose names match")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto", help="load client (default: wrk if present)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
@@ -693,22 +697,33 @@ def main() -> None:
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="innograph-bench-") as logs:
-        for engine in engines:
-            results += bench_engine(engine, args, queries, Path(logs))
+        for round_ in range(args.rounds):
+            if args.rounds > 1:
+                print(f"\n=== round {round_ + 1} of {args.rounds}", flush=True)
+            for engine in engines:
+                results += bench_engine(engine, args, queries, Path(logs))
 
+    # req/s of each system and query: the median of its rounds, and the lowest and highest
+    by: dict[tuple[str, str], list[float]] = {}
+    for r in results:
+        by.setdefault((r.engine, r.query), []).append(r.rps)
+    median = {key: statistics.median(rps) for key, rps in by.items()}
+    if args.rounds > 1:
+        print(f"\n{'engine':30} {'query':28} {'median req/s':>12} {'lowest':>9} {'highest':>9}")
+        for (engine, query), rps in by.items():
+            print(f"{engine:30} {query:28} {median[engine, query]:12.1f} {min(rps):9.1f} {max(rps):9.1f}")
     base = engines[0]
-    by = {(r.engine, r.query): r for r in results}
     for other in engines[1:]:
         print(f"\n{'query':28} {base + ' req/s':>18} {other + ' req/s':>22} {'ratio':>8}")
         ratios = []
         for bench in queries:
-            a, b = by.get((base, bench.name)), by.get((other, bench.name))
+            a, b = median.get((base, bench.name)), median.get((other, bench.name))
             if a is None or b is None:
                 continue
-            ratio = a.rps / b.rps if b.rps else float("inf")
-            if b.rps and a.rps:
+            ratio = a / b if b else float("inf")
+            if b and a:
                 ratios.append(ratio)
-            print(f"{bench.name:28} {a.rps:18.1f} {b.rps:22.1f} {ratio:8.2f}" + ("  (no successful request)" if not b.rps else ""))
+            print(f"{bench.name:28} {a:18.1f} {b:22.1f} {ratio:8.2f}" + ("  (no successful request)" if not b else ""))
         if ratios:
             print(f"{'geometric mean':28} {'':18} {'':22} {statistics.geometric_mean(ratios):8.2f}")
     if args.json:

@@ -1,12 +1,14 @@
 """The SPARQL service, tested live: a real server process on loopback, real HTTP."""
 
 import concurrent.futures
+import select
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -275,6 +277,50 @@ def test_the_http_server_speaks_http_1_1_to_hand_written_clients(server: tuple[s
     assert go_on.startswith(b"HTTP/1.1 100 Continue") and answer.split(b"\r\n\r\n", 1)[1] == first.split(b"\r\n\r\n", 1)[1]
     (refused,) = _exchange(base, b"GET /sparql HTTP/1.1\r\nHost x\r\n\r\n")
     assert refused.startswith(b"HTTP/1.1 400 Bad Request") and b"not valid HTTP/1.1" in refused
+    assert process.poll() is None and _labels(httpx.get(f"{base}/sparql", params={"query": LABELS}))
+
+
+def test_the_http_server_reads_every_framing_and_refuses_what_it_cannot_read(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """A chunked body, a body after an `Upgrade: h2c` offer with a request pipelined behind it, an HTTP/1.0
+    request (answered, then closed), an HTTP/1.1 request without Host (400) and a head larger than a query
+    may be (431, told before the head has ended)."""
+    base, process = server
+    host, port = base.removeprefix("http://").split(":")
+    (expected,) = _exchange(base, f"GET /sparql?query={quote(LABELS)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode())
+    rows = expected.split(b"\r\n\r\n", 1)[1]
+    body = LABELS.encode()
+    chunked = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nAccept: text/csv\r\n"
+               b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n%s\r\n" % (10, body[:10]) + b"%x\r\n%s\r\n" % (len(body) - 10, body[10:])
+               + b"0\r\n\r\n")
+    offered = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n"
+               b"Content-Type: application/sparql-query\r\nAccept: text/csv\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    answers = _exchange(base, chunked + offered + chunked, answers=3)
+    assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"HTTP/1.1 200 OK"] * 3
+    assert [a.split(b"\r\n\r\n", 1)[1] for a in answers] == [rows] * 3
+
+    with socket.create_connection((host, int(port)), timeout=10) as sock:  # HTTP/1.0: one answer, then the end
+        sock.sendall(f"GET /sparql?query={quote(LABELS)} HTTP/1.0\r\nAccept: text/csv\r\n\r\n".encode())
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200 OK\r\n") and b"connection: close\r\n" in received.lower()
+    assert received.split(b"\r\n\r\n", 1)[1] == rows
+    get_kept = f"GET /sparql?query={quote(LABELS)} HTTP/1.0\r\nConnection: keep-alive\r\nAccept: text/csv\r\n\r\n".encode()
+    kept = _exchange(base, get_kept + get_kept, answers=2)  # HTTP/1.0 with keep-alive: both answered, the connection kept
+    assert [b"connection: keep-alive\r\n" in a.lower() and a.endswith(rows) for a in kept] == [True, True]
+
+    (no_host,) = _exchange(base, f"GET /sparql?query={quote(LABELS)} HTTP/1.1\r\nAccept: text/csv\r\n\r\n".encode())
+    assert no_host.startswith(b"HTTP/1.1 400 Bad Request") and b"no Host header" in no_host
+    with socket.create_connection((host, int(port)), timeout=10) as sock:  # a header line that never ends
+        sock.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\nX-Padding: ")
+        for _ in range(200):  # 12.5 MB, unless the server answers first
+            sock.sendall(b"a" * 65536)
+            if select.select([sock], [], [], 0)[0]:
+                break
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 431 Request Header Fields Too Large") and b"POST body" in received
     assert process.poll() is None and _labels(httpx.get(f"{base}/sparql", params={"query": LABELS}))
 
 
