@@ -37,10 +37,11 @@ system-packages:
 	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
-# The whole suite on the embedded store, then on Oxigraph's server as the backend (tests/backends.py), then
+# Lint, then the whole suite on the embedded store, then on Oxigraph's server as the backend (tests/backends.py), then
 # the protocol, named-query, network and brief tests on Virtuoso.
 VIRTUOSO_TESTS := tests/test_w3c.py tests/test_competency.py tests/test_network.py tests/test_brief.py
 test: $(BIN)/innograph test-packages
+	$(BIN)/ruff check graph api tests scripts
 	$(BIN)/pytest -q
 	INNOGRAPH_TEST_BACKEND=oxigraph-server $(BIN)/pytest -q
 	INNOGRAPH_TEST_BACKEND=virtuoso $(BIN)/pytest -q $(VIRTUOSO_TESTS)

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
 __all__ = ["Settings", "PROJECT_ROOT", "Engine"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# In a source checkout the ontology sits beside the packages, and the work (the store, article texts, review
+# drafts) is kept in the checkout. Installed from the wheel (`pip install .`), the ontology is inside the
+# package, and the work is kept in the folder innograph is run in.
+_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+_WORK = PROJECT_ROOT if _CHECKOUT else Path.cwd()
 Engine = Literal["oxigraph", "rdflib"]
 
 
@@ -20,16 +25,17 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="INNOGRAPH_", frozen=True)
 
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    ontology_dir: Path = PROJECT_ROOT / "ontology" if _CHECKOUT else PROJECT_ROOT / "graph" / "ontology"
     data_dir: Path = PROJECT_ROOT / "graph" / "data"
-    seeds_dir: Path = PROJECT_ROOT.parent / "shared" / "seeds"
-    sources_dir: Path = Field(default=PROJECT_ROOT / "sources",
+    seeds_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "seeds" if _CHECKOUT else _WORK / "seeds",
+                            description="the five seed articles the curated data quotes")
+    sources_dir: Path = Field(default=_WORK / "sources",
                               description="the article texts `innograph ingest add` stores; git-ignored (publishers' copyright)")
-    review_dir: Path = Field(default=PROJECT_ROOT / "review",
+    review_dir: Path = Field(default=_WORK / "review",
                              description="the review drafts, one TriG file of candidate facts per ingested article")
     max_source_bytes: int = Field(default=1_000_000, ge=1, description="the largest article text `innograph ingest add` accepts")
     curator: str = Field(default="", description="who accepts facts in review; empty: git's user.name, else $USER")
-    store_dir: Path = PROJECT_ROOT / ".innograph" / "store"
+    store_dir: Path = _WORK / ".innograph" / "store"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     query_timeout_s: float = Field(default=10.0, gt=0)
