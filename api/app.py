@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import briefs, errors, network, pages, sparql
+from api import briefs, dataset, errors, network, pages, sparql
 from api.server import Build, WorkerSlot
 from api.service import QueryService
 from graph.settings import Settings
@@ -43,4 +43,5 @@ def create_app(settings: Settings, *, build: Build, slot: WorkerSlot | None = No
     app.include_router(pages.router)
     app.include_router(network.router)
     app.include_router(briefs.router)
+    app.include_router(dataset.router)
     return app

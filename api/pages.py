@@ -1,5 +1,9 @@
 """The pages people read: the home and query page, search, and a page for every IRI of the graph.
 
+Every IRI under the graph's base dereferences here, as HTML for a browser and RDF by Accept or `format`:
+resources (`id/…`) and concepts (`concept/…`) with their statements and evidence, the ontology's terms
+(`ontology#…`) in the ontology's own document, and the named graphs (`graph/…`) with their triples.
+
 Every page is rendered with autoescaping and works with no internet: no CDN, no script but the
 home page's own.
 """
@@ -18,12 +22,12 @@ from api.service import QueryService
 from api.sparql import get_service, parse_accept
 from graph.catalogue import QUERIES_DIR, catalogue
 from graph.executor import Job
-from graph.namespaces import BASE, ID
+from graph.namespaces import BASE, CONCEPT, ID
 from graph.query import bind, compact
-from graph.results import GRAPH_TYPES, MEDIA_TYPES
+from graph.results import GRAPH_TYPES, MEDIA_TYPES, choose, serialize_triples
 from graph.search import TYPE_FILTERS, needle, rank, typed
 
-__all__ = ["router"]
+__all__ = ["router", "Lang", "compact_iri", "site_href", "templates", "wants_html"]
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -35,7 +39,7 @@ _LD_FORMATS = [("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("n
                ("rdfxml", "application/rdf+xml")]
 
 
-def _wants_html(request: Request, fmt: str | None) -> bool:
+def wants_html(request: Request, fmt: str | None) -> bool:
     if fmt:
         return fmt == "html"
     for media, q in sorted(parse_accept(request.headers.get("accept"), None), key=lambda mq: -mq[1]):
@@ -52,8 +56,9 @@ def _label(bindings: list[dict[str, str]], lang: str) -> str | None:
     return ranked[0]["value"] if ranked else None
 
 
-def _href(iri: str) -> str:
-    return "/id/" + iri.removeprefix(str(ID)) if iri.startswith(str(ID)) else iri
+def site_href(iri: str) -> str:
+    """Where an IRI is shown: on this site for one under the graph's base, else where it points."""
+    return "/" + iri.removeprefix(BASE) if iri.startswith(BASE) else iri
 
 
 def _show(term: dict[str, str]) -> str:
@@ -107,24 +112,36 @@ async def search(request: Request, service: Service, q: Annotated[str, Query(min
     for row in rows:
         if "label" in row and row["label"] not in labels.setdefault(row["resource"]["value"], []):
             labels[row["resource"]["value"]].append(row["label"])
-    found = [{"iri": h.iri, "href": _href(h.iri), "label": _label(labels.get(h.iri, []), lang) or h.matched, "matched": h.matched,
+    found = [{"iri": h.iri, "href": site_href(h.iri), "label": _label(labels.get(h.iri, []), lang) or h.matched, "matched": h.matched,
               "types": [compact_iri(t) for t in h.types]} for h in hits]
-    if _wants_html(request, format):
+    if wants_html(request, format):
         return templates.TemplateResponse(request, "search.html", {"lang": lang, "q": q, "hits": found, "types": types,
                                                                    "type_names": list(TYPE_FILTERS)})
     return JSONResponse({"query": q, "results": found})
 
 
-@router.get("/id/{slug:path}", summary="A resource of the graph", responses={
-    200: {"content": {_HTML: {}, **{m: {} for m in GRAPH_TYPES}}}, 404: {"description": "No such resource."}, **ERROR_RESPONSES})
-async def resource(slug: str, request: Request, service: Service, lang: Lang = "vi",
-                   format: Annotated[str | None, Query(description="html, turtle, jsonld, ntriples or rdfxml")] = None) -> Response:
-    """Every IRI under the graph's base dereferences here: an HTML page for a browser (labels in vi and
-    en, every statement, the evidence quotes and their sources, what refers to it), or Turtle, JSON-LD,
-    N-Triples or RDF/XML by Accept header or `format`."""
-    iri = str(ID) + slug
+_LD_RESPONSES = {200: {"content": {_HTML: {}, **{m: {} for m in GRAPH_TYPES}}}, 404: {"description": "Not in the graph."},
+                 **ERROR_RESPONSES}
+Format = Annotated[str | None, Query(description="html, turtle, jsonld, ntriples or rdfxml")]
+
+
+@router.get("/id/{slug:path}", summary="A resource of the graph", responses=_LD_RESPONSES)
+async def resource(slug: str, request: Request, service: Service, lang: Lang = "vi", format: Format = None) -> Response:
+    """A resource: an HTML page for a browser (labels in vi and en, every statement, the evidence quotes and
+    their sources, what refers to it), or Turtle, JSON-LD, N-Triples or RDF/XML by Accept header or `format`."""
+    return await _dereference(str(ID) + slug, request, service, lang, format)
+
+
+@router.get("/concept/{slug:path}", summary="A concept of the graph's schemes (sectors, categories, units, …)",
+            responses=_LD_RESPONSES)
+async def concept(slug: str, request: Request, service: Service, lang: Lang = "vi", format: Format = None) -> Response:
+    """A concept, as a resource is given: its labels, broader and narrower concepts, what refers to it."""
+    return await _dereference(str(CONCEPT) + slug, request, service, lang, format)
+
+
+async def _dereference(iri: str, request: Request, service: Service, lang: str, format: str | None) -> Response:
     subject = ("iri", iri)
-    if _wants_html(request, format):
+    if wants_html(request, format):
         statements = await service.select(_RESOURCE["statements"].text, resource=subject)
         incoming = await service.select(_RESOURCE["incoming"].text, resource=subject)
         if not statements and not incoming:
@@ -132,7 +149,7 @@ async def resource(slug: str, request: Request, service: Service, lang: Lang = "
         evidence = await service.select(_RESOURCE["evidence"].text, resource=subject)
         page = _page(iri, statements, incoming, evidence, lang)
         network = await service.network(shared_sectors=False)
-        actor = iri in network.graph
+        actor, slug = iri in network.graph, iri.removeprefix(str(ID))
         page["ego"] = f"/network/ego/{slug}?lang={lang}" if actor else ""
         page["brief"] = f"/briefs/{slug}?lang={lang}" if actor else ""
         return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
@@ -142,6 +159,66 @@ async def resource(slug: str, request: Request, service: Service, lang: Lang = "
     if written.count == 0:
         return _not_found(iri)
     return Response(written.body, media_type=written.media_type, headers={"Vary": "Accept"})
+
+
+_ONTOLOGY = BASE + "ontology"
+_ONTOLOGY_GRAPH = BASE + "graph/ontology/innograph.ttl"
+
+
+@router.get("/ontology", summary="The ontology: every class and property of innograph's vocabulary", responses=_LD_RESPONSES)
+async def ontology(request: Request, service: Service, lang: Lang = "vi", format: Format = None) -> Response:
+    """The document an ontology term (`ontology#Fact`, …) dereferences to: for a browser, the ontology's page
+    with an anchor for each term (its labels in vi and en, definition, domain and range); as RDF, the whole
+    ontology."""
+    if not wants_html(request, format):
+        return await _graph_document(_ONTOLOGY_GRAPH, request, service, format)
+    statements = await service.select(_RESOURCE["statements"].text, resource=("iri", _ONTOLOGY))
+    if not statements:
+        return _not_found(_ONTOLOGY)
+    page = _page(_ONTOLOGY, statements, [], [], lang)
+    rows = await service.select(_RESOURCE["terms"].text)
+    terms: dict[str, dict[str, object]] = {}
+    for row in rows:
+        term = terms.setdefault(row["term"]["value"], {"name": row["term"]["value"].partition("#")[2], "kind": compact_iri(row["kind"]["value"]),
+                                                       "labels": [], "comments": [], "domain": None, "range": None})
+        for key in ("label", "comment"):
+            if key in row and row[key] not in term[key + "s"]:  # type: ignore[operator]
+                term[key + "s"].append(row[key])  # type: ignore[union-attr]
+        for key in ("domain", "range"):
+            if key in row:
+                term[key] = {"text": compact_iri(row[key]["value"]), "href": site_href(row[key]["value"])}
+    page["terms"] = [{**t, "label": _label(t.pop("labels"), lang) or t["name"], "comment": _label(t.pop("comments"), lang) or ""}  # type: ignore[arg-type]
+                     for t in sorted(terms.values(), key=lambda t: (str(t["kind"]), str(t["name"])))]
+    return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
+
+
+@router.get("/graph/{path:path}", summary="A named graph of the build: one input file's triples", responses=_LD_RESPONSES)
+async def named_graph(path: str, request: Request, service: Service, lang: Lang = "vi", format: Format = None) -> Response:
+    """A named graph: for a browser, how many triples it holds and where to download them; as RDF, its triples."""
+    iri = BASE + "graph/" + path
+    if iri not in service.graphs:
+        return _not_found(iri)
+    if not wants_html(request, format):
+        return await _graph_document(iri, request, service, format)
+    # the IRI written into the query (it is one of the build's graphs), so that a SPARQL server backend maps it to its own
+    count = await service.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    page = {"iri": iri, "label": path, "other_label": "", "variants": [], "types": ["sd:NamedGraph"], "evidence": [],
+            "incoming": [], "statements": [{"property": "số bộ ba" if lang == "vi" else "triples",
+                                            "value": count[0]["n"]["value"], "href": ""}]}
+    return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
+
+
+async def _graph_document(graph: str, request: Request, service: Service, format: str | None) -> Response:
+    """A named graph's triples, whole, in the RDF syntax asked for (not cut at the row limit: a document)."""
+    media = choose(parse_accept(request.headers.get("accept"), MEDIA_TYPES.get(format or "", format) if format else None), "graph")
+
+    def make() -> tuple[str, bytes]:
+        return media, serialize_triples([quad.triple for quad in service.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))],
+                                        media)
+
+    written = await service.document(("graph", graph, media), make)
+    return Response(written.body, media_type=written.media_type, headers={"Vary": "Accept"})
+
 
 
 def _not_found(iri: str) -> Response:
@@ -166,11 +243,11 @@ def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[
         if current is None or (shown and r.get("oLabel", {}).get("xml:lang") == lang):
             rows[key] = {"property": _label([r["pLabel"]], lang) if "pLabel" in r else compact_iri(prop),
                          "value": shown or _show(value),
-                         "href": _href(value["value"]) if value["type"] == "uri" else ""}
+                         "href": site_href(value["value"]) if value["type"] == "uri" else ""}
     refs: dict[tuple[str, str], dict[str, object]] = {}
     for r in incoming:
         key = (r["s"]["value"], r["p"]["value"])
-        entry = refs.setdefault(key, {"href": _href(r["s"]["value"]), "label": compact_iri(r["s"]["value"]),
+        entry = refs.setdefault(key, {"href": site_href(r["s"]["value"]), "label": compact_iri(r["s"]["value"]),
                                       "property": compact_iri(r["p"]["value"]), "quotes": [], "_labels": []})
         if "sLabel" in r:
             entry["_labels"].append(r["sLabel"])  # type: ignore[union-attr]

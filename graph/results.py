@@ -15,7 +15,7 @@ from graph.errors import NotAcceptable
 from graph.namespaces import PREFIXES
 from graph.query import GRAPH_ANSWERS, Result
 
-__all__ = ["Written", "MEDIA_TYPES", "SOLUTION_TYPES", "GRAPH_TYPES", "choose", "write"]
+__all__ = ["Written", "MEDIA_TYPES", "SOLUTION_TYPES", "GRAPH_TYPES", "choose", "write", "serialize_triples"]
 
 SOLUTION_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values")
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
@@ -47,22 +47,23 @@ class Written:
     truncated: bool
 
 
-def choose(accept: list[tuple[str, float]], kind: str) -> str:
-    """The media type to answer with: the client's most preferred one that fits the kind of result.
+def choose(accept: list[tuple[str, float]], kind: str, offered: tuple[str, ...] | None = None) -> str:
+    """The media type to answer with: the client's most preferred one that fits the kind of result, of the
+    types `offered` (by default those of its kind), the first of equal preference.
 
     `accept` lists (media range, q) pairs, as parsed from an Accept header or a format parameter.
 
     Raises NotAcceptable naming the types this kind of result comes in.
     """
-    offered = GRAPH_TYPES if kind == "graph" else SOLUTION_TYPES
+    offered = offered or (GRAPH_TYPES if kind == "graph" else SOLUTION_TYPES)
     best, best_q = None, 0.0
     for rank, media in enumerate(offered):
         q = max((weight for pattern, weight in accept if _matches(pattern, media)), default=0.0)
         if q > best_q:
             best, best_q = media, q
     if best is None:
-        raise NotAcceptable(f"this {'graph' if kind == 'graph' else 'query'} result comes as {', '.join(offered)}; "
-                            "none of them is acceptable to the client")
+        what = {"graph": "graph result", "solutions": "query result", "boolean": "query result"}.get(kind, kind)
+        raise NotAcceptable(f"this {what} comes as {', '.join(offered)}; none of them is acceptable to the client")
     return best
 
 
@@ -87,12 +88,15 @@ def write(result: Result, accept: list[tuple[str, float]],
         media = choose(accept, "graph")
         triples = list(islice(result, max_rows + 1))
         kept = triples[:max_rows]
-        body = ox.serialize(kept, format=_GRAPH_FORMATS[media],
-                            prefixes=PREFIXES if media == "text/turtle" else None)
-        return Written(media, body, "graph", len(kept), len(triples) > max_rows)
+        return Written(media, serialize_triples(kept, media), "graph", len(kept), len(triples) > max_rows)
     media = choose(accept, "solutions")
     body, count, truncated = _first_rows(result, media, max_rows, bounded=bounded)
     return Written(media, body, "solutions", count, truncated)
+
+
+def serialize_triples(triples: list[ox.Triple], media: str) -> bytes:
+    """Triples in one of GRAPH_TYPES; Turtle with the project's prefixes."""
+    return ox.serialize(triples, format=_GRAPH_FORMATS[media], prefixes=PREFIXES if media == "text/turtle" else None)
 
 
 class _RowsFull(Exception):
