@@ -12,6 +12,9 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test build clean system-packages run-packages test-packages
 
+# The JavaScript SPARQL client the tests drive (Comunica), installed from npm as tests/js/package-lock.json locks it.
+JS_CLIENTS := tests/js/node_modules/.package-lock.json
+
 $(BIN)/innograph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -30,6 +33,10 @@ run-packages:
 test-packages:
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 
+$(JS_CLIENTS): tests/js/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-packages PACKAGES="nodejs npm"
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
 system-packages:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -40,11 +47,11 @@ system-packages:
 # Lint, then the whole suite on the embedded store, then on Oxigraph's server as the backend (tests/backends.py), then
 # the protocol, named-query, network and brief tests on Virtuoso.
 VIRTUOSO_TESTS := tests/test_w3c.py tests/test_competency.py tests/test_network.py tests/test_brief.py
-test: $(BIN)/innograph test-packages
+test: $(BIN)/innograph test-packages $(JS_CLIENTS)
 	$(BIN)/ruff check graph api tests scripts
 	$(BIN)/pytest -q
 	INNOGRAPH_TEST_BACKEND=oxigraph-server $(BIN)/pytest -q
 	INNOGRAPH_TEST_BACKEND=virtuoso $(BIN)/pytest -q $(VIRTUOSO_TESTS)
 
 clean:
-	rm -rf $(VENV) .innograph
+	rm -rf $(VENV) .innograph tests/js/node_modules

@@ -119,7 +119,7 @@ async def void(request: Request, service: Service, lang: Lang = "vi",
             "classes": [{"text": compact_iri(c), "href": site_href(c), "count": n} for c, n in figures["classes"]],  # type: ignore[attr-defined]
             "properties": [{"text": compact_iri(p), "href": site_href(p), "count": n} for p, n in figures["properties"]],  # type: ignore[attr-defined]
             "graphs": [{"text": g.removeprefix(BASE + "graph/"), "href": site_href(g), "count": n} for g, n in figures["graphs"]]})  # type: ignore[attr-defined]
-    media = choose(parse_accept(request.headers.get("accept"), format), "graph")  # Turtle for */*
+    media = choose(parse_accept(request.headers.get("accept"), [format] if format else []), "graph")  # Turtle for */*
     body = serialize_triples(_void(figures, _origin(request), manifest.built_at if manifest else None), media)
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
@@ -132,7 +132,7 @@ async def dump(request: Request, service: Service, lang: Lang = "vi",
                                                    description="nquads (the default), trig, turtle (the union of the graphs) or html")] = None) -> Response:
     """Every quad of the build served, each in its named graph: N-Quads (the default) or TriG by Accept or
     `format`; Turtle gives the union of the graphs, each triple once; a browser gets a page that links them."""
-    media = _DUMP_NAMES[format] if format else choose(parse_accept(request.headers.get("accept"), None), "dump", _DUMP_TYPES)
+    media = _DUMP_NAMES[format] if format else choose(parse_accept(request.headers.get("accept")), "dump", _DUMP_TYPES)
     if media == "text/html":
         manifest = service.manifest
         figures = await _figures(service)

@@ -24,7 +24,7 @@ from graph.catalogue import QUERIES_DIR, catalogue
 from graph.executor import Job
 from graph.namespaces import BASE, CONCEPT, ID
 from graph.query import bind, compact
-from graph.results import GRAPH_TYPES, MEDIA_TYPES, choose, serialize_triples
+from graph.results import GRAPH_TYPES, choose, serialize_triples
 from graph.search import TYPE_FILTERS, needle, rank, typed
 
 __all__ = ["router", "Lang", "compact_iri", "site_href", "templates", "wants_html"]
@@ -42,7 +42,7 @@ _LD_FORMATS = [("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("n
 def wants_html(request: Request, fmt: str | None) -> bool:
     if fmt:
         return fmt == "html"
-    for media, q in sorted(parse_accept(request.headers.get("accept"), None), key=lambda mq: -mq[1]):
+    for media, q in sorted(parse_accept(request.headers.get("accept")), key=lambda mq: -mq[1]):
         if q <= 0:
             continue
         return media in (_HTML, "application/xhtml+xml")
@@ -153,7 +153,7 @@ async def _dereference(iri: str, request: Request, service: Service, lang: str, 
         page["ego"] = f"/network/ego/{slug}?lang={lang}" if actor else ""
         page["brief"] = f"/briefs/{slug}?lang={lang}" if actor else ""
         return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
-    accept = parse_accept(request.headers.get("accept"), MEDIA_TYPES.get(format or "", format) if format else None)
+    accept = parse_accept(request.headers.get("accept"), [format] if format else [])
     written = await service.run(Job(query=_RESOURCE["describe"].text, accept=accept, max_rows=service.settings.max_rows,
                                     substitutions={"resource": subject}))
     if written.count == 0:
@@ -210,7 +210,7 @@ async def named_graph(path: str, request: Request, service: Service, lang: Lang 
 
 async def _graph_document(graph: str, request: Request, service: Service, format: str | None) -> Response:
     """A named graph's triples, whole, in the RDF syntax asked for (not cut at the row limit: a document)."""
-    media = choose(parse_accept(request.headers.get("accept"), MEDIA_TYPES.get(format or "", format) if format else None), "graph")
+    media = choose(parse_accept(request.headers.get("accept"), [format] if format else []), "graph")
 
     def make() -> tuple[str, bytes]:
         return media, serialize_triples([quad.triple for quad in service.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))],

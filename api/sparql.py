@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol for queries at /sparql, and the named queries at /queries."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import parse_qs, parse_qsl, urlencode
@@ -14,7 +14,7 @@ from api.service import QueryService
 from graph.catalogue import catalogue, named
 from graph.errors import InnographError, NotAcceptable, QueryError, QueryRefused
 from graph.executor import Job, Term
-from graph.results import GRAPH_TYPES, MEDIA_TYPES, SOLUTION_TYPES, Written, choose, write
+from graph.results import FORMAT_NAMES, GRAPH_TYPES, MEDIA_TYPES, SOLUTION_TYPES, Written, choose, write
 
 __all__ = ["router", "get_service", "answer", "named_answer", "Reply", "error_reply", "CORS_EXPOSED"]
 
@@ -54,16 +54,23 @@ def _with_charset(media: str) -> str:
     return media + "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else media
 
 
-def parse_accept(header: str | None, fmt: str | None) -> list[tuple[str, float]]:
-    """Media ranges with their q-values, from a `format`/`output` parameter or else the Accept header.
+def parse_accept(header: str | None, formats: Sequence[str] = ()) -> list[tuple[str, float]]:
+    """Media ranges with their q-values, from the `format`/`output` parameters or else the Accept header.
+
+    The parameters may repeat, and each may be a format name or a comma-separated list of media types, as
+    SPARQLWrapper sends them (`format=tsv&format=text/tab-separated-values`): each is a type the client takes.
 
     Raises NotAcceptable for a format name nobody knows.
     """
-    if fmt:
-        media = MEDIA_TYPES.get(fmt.strip().lower())
-        if media is None:
-            raise NotAcceptable(f"unknown format {fmt!r}; use one of json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml")
-        return [(media, 1.0)]
+    names = [name.strip().lower() for value in formats for name in value.split(",") if name.strip()]
+    if names:
+        ranges = []
+        for name in names:
+            types = FORMAT_NAMES.get(name) or ((MEDIA_TYPES[name],) if name in MEDIA_TYPES else None)
+            if types is None:
+                raise NotAcceptable(f"unknown format {name!r}; use one of json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml")
+            ranges += [(media, 1.0) for media in types]
+        return ranges
     ranges = []
     for part in (header or "*/*").split(","):
         media, *params = [p.strip() for p in part.split(";")]
@@ -156,7 +163,7 @@ def _asked(method: str, query_string: str, headers: Mapping[str, str], body: byt
             return _service_description(headers.get("accept"), endpoint, service)
     if method == "POST" and "query" in params:
         raise QueryError("send the query in the body or the URL, not both")
-    accept = parse_accept(headers.get("accept"), _one(params, "format") or _one(params, "output"))
+    accept = parse_accept(headers.get("accept"), params.get("format", []) + params.get("output", []))
     return Job(query=query, accept=accept, max_rows=service.settings.max_rows, base_iri=endpoint,
                default_graphs=tuple(params.get("default-graph-uri", [])), named_graphs=tuple(params.get("named-graph-uri", [])))
 
@@ -194,7 +201,7 @@ async def sparql_post(request: Request, service: Service) -> Response:
 
 
 def _service_description(accept_header: str | None, endpoint_iri: str, service: QueryService) -> Reply:
-    media = choose(parse_accept(accept_header, None), "graph")
+    media = choose(parse_accept(accept_header), "graph")
     sd = "http://www.w3.org/ns/sparql-service-description#"
     endpoint = ox.NamedNode(endpoint_iri)
     node = ox.BlankNode("service")
@@ -293,7 +300,7 @@ class _Page:
         self.size = min(limit or service.settings.max_rows, service.settings.max_rows)
         # One row more than the page, which the row limit cuts: a cut answer is one that goes on.
         text = f"{query.text}\nLIMIT {self.size + 1}" + (f" OFFSET {offset}" if offset else "")
-        self.job = Job(query=text, accept=parse_accept(accept, params.get("format") or params.get("output")),
+        self.job = Job(query=text, accept=parse_accept(accept, [params.get("format", ""), params.get("output", "")]),
                        max_rows=self.size, substitutions=substitutions)
 
     def precomputed(self, service: QueryService) -> Written | None:

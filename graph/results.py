@@ -15,20 +15,27 @@ from graph.errors import NotAcceptable
 from graph.namespaces import PREFIXES
 from graph.query import GRAPH_ANSWERS, Result
 
-__all__ = ["Written", "MEDIA_TYPES", "SOLUTION_TYPES", "GRAPH_TYPES", "choose", "write", "serialize_triples"]
+__all__ = ["Written", "MEDIA_TYPES", "FORMAT_NAMES", "SOLUTION_TYPES", "GRAPH_TYPES", "choose", "write", "serialize_triples"]
 
 SOLUTION_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values")
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
-# Names that clients use in `format`/`output` parameters and in Accept headers for the types above.
+# Media types that clients send, in Accept headers or `format` parameters, for the types above.
 MEDIA_TYPES: dict[str, str] = {
-    "json": SOLUTION_TYPES[0], "application/json": SOLUTION_TYPES[0], "srj": SOLUTION_TYPES[0],
-    "xml": SOLUTION_TYPES[1], "application/xml": SOLUTION_TYPES[1], "text/xml": SOLUTION_TYPES[1], "srx": SOLUTION_TYPES[1],
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle", "ttl": "text/turtle", "application/x-turtle": "text/turtle",
-    "ntriples": "application/n-triples", "nt": "application/n-triples", "n-triples": "application/n-triples", "text/plain": "application/n-triples",
-    "jsonld": "application/ld+json", "json-ld": "application/ld+json",
-    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "rdf/xml": "application/rdf+xml",
+    "application/json": SOLUTION_TYPES[0], "application/xml": SOLUTION_TYPES[1], "text/xml": SOLUTION_TYPES[1],
+    "application/x-turtle": "text/turtle", "application/turtle": "text/turtle",
+    "text/n3": "text/turtle", "text/rdf+n3": "text/turtle", "application/n3": "text/turtle",  # N3 is answered in Turtle, which is N3
+    "text/plain": "application/n-triples", "application/x-json+ld": "application/ld+json",
     **{t: t for t in SOLUTION_TYPES + GRAPH_TYPES},
+}
+# The names a `format` or `output` parameter gives: "json" and "xml" stand for the SPARQL results format for a
+# SELECT or ASK and the RDF syntax for a CONSTRUCT or DESCRIBE, as SPARQLWrapper and Virtuoso use them.
+FORMAT_NAMES: dict[str, tuple[str, ...]] = {
+    "json": (SOLUTION_TYPES[0], "application/ld+json"), "xml": (SOLUTION_TYPES[1], "application/rdf+xml"),
+    "srj": (SOLUTION_TYPES[0],), "srx": (SOLUTION_TYPES[1],), "csv": ("text/csv",), "tsv": ("text/tab-separated-values",),
+    "turtle": ("text/turtle",), "ttl": ("text/turtle",), "n3": ("text/turtle",),
+    "ntriples": ("application/n-triples",), "nt": ("application/n-triples",), "n-triples": ("application/n-triples",),
+    "jsonld": ("application/ld+json",), "json-ld": ("application/ld+json",),
+    "rdfxml": ("application/rdf+xml",), "rdf": ("application/rdf+xml",), "rdf+xml": ("application/rdf+xml",), "rdf/xml": ("application/rdf+xml",),
 }
 _GRAPH_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
                   "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}

@@ -1,5 +1,6 @@
 """Real SPARQL clients against a live server over the project's own graph: SPARQLWrapper, rdflib's SPARQLStore,
-curl, and the raw request Apache Jena's HTTP client sends (with an h2c upgrade offer). All on loopback."""
+Comunica (JavaScript, on Node), curl, and the raw request Apache Jena's HTTP client sends (with an h2c upgrade
+offer). All on loopback."""
 
 import csv
 import http.client
@@ -8,16 +9,18 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 from xml.dom.minidom import Document, Element, Text
 
+import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import ResultRow
 from rdflib.term import Node
-from SPARQLWrapper import CSV, GET, JSON, POST, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from conftest import live_server
 from graph.build import build
@@ -74,8 +77,10 @@ def _json_labels(results: dict[str, object]) -> set[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------------- SPARQLWrapper
 
 @pytest.mark.parametrize("method", [GET, POST])
-@pytest.mark.parametrize("return_format", [JSON, XML, CSV])
-def test_sparqlwrapper(endpoint: str, return_format: str, method: str) -> None:
+@pytest.mark.parametrize("return_format", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_in_each_of_its_formats(endpoint: str, return_format: str, method: str) -> None:
+    """As SPARQLWrapper asks by default (not only by Accept): its `format`, `output` and `results` parameters,
+    for TSV each sent twice, once as a name and once as a media type."""
     sparql = SPARQLWrapper(endpoint)
     sparql.setQuery(LABELS)
     sparql.setMethod(method)
@@ -92,8 +97,43 @@ def test_sparqlwrapper(endpoint: str, return_format: str, method: str) -> None:
         assert {(_text(node), node.getAttribute("xml:lang")) for node in literals} == EXPECTED
     else:
         assert isinstance(result, bytes)
-        header, *rows = list(csv.reader(io.StringIO(result.decode("utf-8"), newline="")))
-        assert header == ["label"] and sorted(rows) == sorted([label] for label, _ in EXPECTED)  # CSV has no language tags
+        if return_format == CSV:  # CSV has no language tags
+            header, *rows = list(csv.reader(io.StringIO(result.decode("utf-8"), newline="")))
+            assert header == ["label"] and sorted(rows) == sorted([label] for label, _ in EXPECTED)
+        else:  # TSV writes terms as Turtle does
+            header, *lines = result.decode("utf-8").splitlines()
+            assert header == "?label" and sorted(lines) == sorted(f'"{label}"@{lang}' for label, lang in EXPECTED)
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+@pytest.mark.parametrize("return_format", [TURTLE, N3, XML, RDFXML, JSONLD])
+def test_sparqlwrapper_construct_in_each_of_its_formats(endpoint: str, return_format: str, method: str) -> None:
+    """A CONSTRUCT in each RDF syntax SPARQLWrapper offers: `xml` is RDF/XML here, N3 comes as Turtle (which is
+    N3), and JSON-LD and RDF/XML are each asked for twice, by name and by media type."""
+    sparql = SPARQLWrapper(endpoint)
+    sparql.setQuery(LABELS.replace("SELECT ?label WHERE", "CONSTRUCT { igr:shtp rdfs:label ?label } WHERE").replace(" ORDER BY ?label", ""))
+    sparql.setMethod(method)
+    sparql.setReturnFormat(return_format)
+    response = sparql.query()
+    assert response.response.status == 200
+    result = response.convert()
+    if isinstance(result, bytes):  # Turtle and N3: the text, as SPARQLWrapper hands it over
+        result = Graph().parse(data=result.decode("utf-8"), format="turtle")
+    assert isinstance(result, Graph)
+    assert {_tagged(label) for label in result.objects(SHTP, RDFS.label)} == EXPECTED
+
+
+def test_a_format_parameter_the_accept_header_agrees_with_is_answered(endpoint: str) -> None:
+    """`format` repeated, with a name and a media type that agree, or beside `output`: no conflict; a format for
+    the other kind of result is refused with the formats that fit."""
+    def ask(**params: str | list[str]) -> httpx.Response:
+        return httpx.get(endpoint, params={"query": LABELS, **params}, headers={"Accept": "text/csv"}, timeout=30)
+
+    assert ask(format=["json", "application/sparql-results+json"]).headers["content-type"].startswith("application/sparql-results+json")
+    assert ask(format="tsv", output="tsv").headers["content-type"].startswith("text/tab-separated-values")
+    refused = ask(format="turtle")
+    assert refused.status_code == 406 and "application/sparql-results+json" in refused.text
+    assert ask(format="yaml").status_code == 406
 
 
 # ---------------------------------------------------------------------------------------------------- rdflib
@@ -112,6 +152,32 @@ def test_rdflib_sparqlstore_triples_in_a_named_graph(endpoint: str) -> None:
     assert {_tagged(label) for label in actors.objects(SHTP, RDFS.label)} == EXPECTED
     documents = Graph(store=SPARQLStore(query_endpoint=endpoint), identifier=URIRef(DOCUMENTS_GRAPH))
     assert list(documents.objects(SHTP, RDFS.label)) == []
+
+
+# ---------------------------------------------------------------------------------------------------- Comunica
+
+JS_CLIENTS = Path(__file__).parent / "js"  # its package.json and lock; `make test` installs node_modules there
+
+
+def _comunica(endpoint: str, query: str) -> list[dict[str, dict[str, str]]]:
+    """The answer of Comunica's query engine with the endpoint as its one source, a JSON object a line."""
+    node = shutil.which("node")
+    assert node is not None and (JS_CLIENTS / "node_modules" / "@comunica").is_dir(), \
+        "Node and Comunica are installed by `make test` (Debian's nodejs and npm, then npm ci in tests/js)"
+    done = subprocess.run([node, str(JS_CLIENTS / "comunica.mjs"), endpoint, query], capture_output=True, timeout=120,
+                          check=False, cwd=JS_CLIENTS)
+    assert done.returncode == 0, done.stderr.decode()
+    return [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+
+
+def test_comunica_asks_select_ask_and_construct(endpoint: str) -> None:
+    rows = _comunica(endpoint, LABELS)
+    assert {(row["label"]["value"], row["label"]["language"]) for row in rows} == EXPECTED
+    ask = LABELS.replace("SELECT ?label WHERE", "ASK").replace(" ORDER BY ?label", "")
+    assert _comunica(endpoint, ask) == [{"boolean": True}]
+    construct = LABELS.replace("SELECT ?label WHERE", "CONSTRUCT { igr:shtp rdfs:label ?label } WHERE").replace(" ORDER BY ?label", "")
+    triples = _comunica(endpoint, construct)
+    assert {(t["subject"]["value"], t["object"]["value"], t["object"]["language"]) for t in triples} == {(str(SHTP), *e) for e in EXPECTED}
 
 
 # ---------------------------------------------------------------------------------------------------- curl

@@ -27,7 +27,7 @@ def test_the_package_installed_from_its_wheel_builds_serves_and_writes_a_pdf_bri
     # From a copy of the checkout's sources: setuptools would take files left in its build/ folder by earlier builds.
     source = tmp_path / "source"
     shutil.copytree(PROJECT_ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", ".innograph", "build", "*.egg-info", "__pycache__", ".pytest_cache", "sources", "review"))
+        ".git", ".venv", ".innograph", "build", "*.egg-info", "__pycache__", ".pytest_cache", "sources", "review", "node_modules"))
     installed = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", str(source)], env=env,
                                capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr[-3000:]
