@@ -595,6 +595,8 @@ def export(graph: nx.MultiGraph, fmt: str) -> bytes:
     if fmt == "gexf":
         nx.write_gexf(plain, buffer, version="1.2draft")
     else:
+        for *_, data in plain.edges(keys=True, data=True):  # GraphML writes the key as the edge's id: a second one
+            del data["id"]                                   # as data would clash with it in readers (igraph warns)
         nx.write_graphml(plain, buffer, named_key_ids=True)
     return buffer.getvalue()
 

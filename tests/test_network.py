@@ -5,7 +5,9 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -212,6 +214,24 @@ def test_exports_read_back_with_the_same_nodes_and_ties(network: nw.Network, fmt
 
     assert edges(back) == edges(graph)
     assert back.nodes[C4IR]["label_vi"] == graph.nodes[C4IR]["label_vi"]
+
+
+def test_graphml_is_read_by_igraph_without_a_warning(network: nw.Network) -> None:
+    """python-igraph, as a network analyst would open the export: every actor and tie, attributes typed, no warning."""
+    import igraph
+
+    graph = nw.view(network, nw.Filters())
+    body = nw.export(graph, "graphml")
+    with tempfile.NamedTemporaryFile(suffix=".graphml") as file, warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning fails the test
+        file.write(body)
+        file.flush()
+        read = igraph.Graph.Read_GraphML(file.name)
+    assert sorted(read.vs["id"]) == sorted(graph.nodes)
+    assert read.ecount() == graph.number_of_edges()
+    assert sorted(read.es["fact"]) == sorted(d["fact"] for *_, d in graph.edges(data=True))
+    c4ir = read.vs.find(id=C4IR)
+    assert c4ir["label_vi"] == graph.nodes[C4IR]["label_vi"] and c4ir.degree() == graph.degree(C4IR)
 
 
 def test_a_tie_with_a_period_starts_and_ends_on_gephis_timeline() -> None:
