@@ -50,6 +50,8 @@ _LOG = logging.getLogger("innograph")
 _TICK_S = 0.1  # how often the supervisor looks at its workers
 _WATCH_S = 2.0  # how often it looks whether `innograph build` has published a new store
 _GRACE_S = 5.0  # past the time limit, how long a worker may go without answering before it is killed
+_YOUNG_S = 2.0  # a worker that ends sooner after its start failed to start: its replacement waits
+_MAX_BACKOFF_S = 30.0  # the longest wait before the next try, doubling from one tick
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Build:
     answers: Precomputed | None = None  # the named queries worked out for every value (graph/answers.py)
     ready: bool = False  # made by `loaded`: served as it will be for long
     _disk: ox.Store | None = None
+    _manifest: Manifest | None = None
 
     @classmethod
     def loaded(cls, build: "Build") -> "Build":
@@ -73,6 +76,7 @@ class Build:
         15 s). Done once here, before the workers are forked over it, so that they share all of it instead of
         each working it out again and holding a copy."""
         memory = answers = None
+        manifest = build.manifest  # read here, so that a build whose manifest is broken is refused, not served
         if build.remote is None:
             memory = ox.Store()
             memory.bulk_extend(open_store(build.build_dir).quads_for_pattern(None, None, None, None))  # type: ignore[arg-type]
@@ -83,7 +87,7 @@ class Build:
         except Exception as e:  # the store is served all the same; the first request that needs the network meets this again
             _LOG.warning("could not project the network of %s: %s", build.name, e)
             network = None
-        return cls(build.build_dir, memory, network, build.remote, answers, ready=True)
+        return cls(build.build_dir, memory, network, build.remote, answers, ready=True, _manifest=manifest)
 
     @classmethod
     def on_server(cls, settings: Settings) -> "Build":
@@ -100,7 +104,12 @@ class Build:
 
     @property
     def manifest(self) -> Manifest | None:
-        return self.remote.build.manifest if self.remote is not None else read_manifest(self.build_dir)  # type: ignore[arg-type]
+        """Raises StoreError for a manifest that cannot be read."""
+        if self.remote is not None:
+            return self.remote.build.manifest
+        if self._manifest is None:
+            self._manifest = read_manifest(self.build_dir)  # type: ignore[arg-type]
+        return self._manifest
 
     @property
     def store(self) -> ox.Store | RemoteStore:
@@ -166,6 +175,8 @@ class Supervisor:
         self._loading: threading.Thread | None = None
         self._loaded: Build | None = None
         self._stopping = False
+        self._backoff = 0.0  # how long the next replacement of a worker that failed to start waits
+        self._deferred: list[tuple[float, Build]] = []  # replacements waiting for their time
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -180,6 +191,7 @@ class Supervisor:
         while not self._stopping:
             self._reap()
             self._check_workers()
+            self._fork_deferred()
             if self._loaded is not None:
                 loaded, self._loaded, self._loading = self._loaded, None, None
                 self._serve(loaded)
@@ -261,6 +273,8 @@ class Supervisor:
                     signal.signal(signum, signal.SIG_DFL)  # the worker's server installs its own while it serves
                 _serve_worker(self.settings, build, self.sock, WorkerSlot(self._busy_since, self._retiring, slot))
                 code = 0
+            except Exception:
+                _LOG.exception("a worker failed serving the build %s", build.name)
             finally:
                 os._exit(code)  # not sys.exit: a runaway query's thread would be waited for
         self._workers[pid] = _Worker(pid, slot, build)
@@ -282,8 +296,26 @@ class Supervisor:
                 return
             worker = self._workers.pop(pid, None)
             if worker is not None and not worker.retiring and not self._stopping:
-                _LOG.warning("a worker (pid %d) ended unexpectedly (%s); starting another", pid, _how(status))
-                self._replace(worker)
+                if time.monotonic() - worker.since < _YOUNG_S:  # it could not start: trying again at once would spin
+                    self._backoff = min(max(2 * self._backoff, _TICK_S), _MAX_BACKOFF_S)
+                    _LOG.warning("a worker (pid %d) ended as it started (%s); starting another in %.1f s", pid,
+                                 _how(status), self._backoff)
+                    worker.retiring = True
+                    if worker.build is self._current:
+                        self._deferred.append((time.monotonic() + self._backoff, worker.build))
+                else:
+                    self._backoff = 0.0
+                    _LOG.warning("a worker (pid %d) ended unexpectedly (%s); starting another", pid, _how(status))
+                    self._replace(worker)
+
+    def _fork_deferred(self) -> None:
+        """Start the replacements whose wait is over, for the build served now."""
+        now = time.monotonic()
+        due = [build for at, build in self._deferred if at <= now]
+        self._deferred = [(at, build) for at, build in self._deferred if at > now]
+        for build in due:
+            if build is self._current:
+                self._fork(build)
 
     def _check_workers(self) -> None:
         now = time.monotonic()
@@ -353,6 +385,7 @@ def serve(settings: Settings, store_dir: Path, *, host: str, port: int) -> None:
     endpoint = settings.endpoint()
     if endpoint is None:
         check_built(store_dir)  # fail here, with a clear message, rather than in every worker
+        read_manifest(store_dir)
     # The app imported once, before the first fork, not by every worker at once (1.3 s of CPU each, on the
     # way to the first answer); the workers share its pages.
     import api.app  # noqa: F401

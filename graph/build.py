@@ -24,7 +24,6 @@ class BuildResult:
     store_dir: Path
     manifest: stores.Manifest
     rebuilt: bool
-    quotes_checked: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -34,9 +33,13 @@ def input_files(settings: Settings, data: tuple[Path, ...] | None) -> list[RdfFi
 
 
 def _fingerprint(files: list[RdfFile], settings: Settings) -> str:
+    """What a build is made from: the package's version, the RDF files, the rules, and the source texts the
+    quotes are read against (one added, changed or removed is a new build)."""
     digest = hashlib.sha256(version("innograph").encode())
     rules = [settings.shapes_file, *sorted(CHECKS_DIR.glob("*.rq"))]
-    for label, path in [(f.label, f.path) for f in files] + [(p.name, p) for p in rules]:
+    texts = [(f"{folder.name}/{p.name}", p) for folder in (settings.sources_dir, settings.seeds_dir) if folder.is_dir()
+             for p in sorted(folder.glob("*.txt"))]
+    for label, path in [(f.label, f.path) for f in files] + [(p.name, p) for p in rules] + texts:
         digest.update(label.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -73,10 +76,11 @@ def build(settings: Settings, *, data: tuple[Path, ...] | None = None, store_dir
         raise
     manifest = stores.Manifest(fingerprint=fingerprint, built_at=stores.Manifest.now(),
                                inputs=[f.label for f in files], triples=report.triples,
-                               facts=report.facts, sources=report.sources)
+                               facts=report.facts, sources=report.sources, quotes_checked=report.quotes_checked,
+                               quotes_unread=report.quotes_unread)
     stores.publish(target, build_dir, manifest)
     return BuildResult(store_dir=target, manifest=manifest, rebuilt=True,
-                       quotes_checked=report.quotes_checked, notes=report.notes)
+                       notes=report.notes)
 
 
 class _Writer(threading.Thread):

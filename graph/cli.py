@@ -84,10 +84,14 @@ def build(data: DataOption = None, store: StoreOption = None,
         return
     m = result.manifest
     state = "built" if result.rebuilt else "up to date"
+    unread = f", {m.quotes_unread} not read: their source texts are missing" if m.quotes_unread else ""
     typer.echo(f"{state}: {result.store_dir} — {m.triples} triples, {m.facts} facts, {m.sources} sources, "
-               f"{len(m.inputs)} files, 0 violations" + (f", {result.quotes_checked} quotes read against their sources" if result.rebuilt else ""))
+               f"{len(m.inputs)} files, 0 violations, {m.quotes_checked} quotes read against their sources{unread}")
     for note in result.notes:
         typer.echo(f"warning: {note}", err=True)
+    if m.quotes_unread:  # said again when the build is up to date: it stands until the texts are there
+        typer.echo(f"warning: {m.quotes_unread} quotes were not read against their sources, so their offsets are "
+                   "unchecked; put the texts in INNOGRAPH_SOURCES_DIR or INNOGRAPH_SEEDS_DIR and build again", err=True)
 
 
 @app.command()

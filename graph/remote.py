@@ -161,7 +161,7 @@ def _records(endpoint: Endpoint) -> tuple[dict[str, Published], dict[str, "_Stat
         states[build] = _State(row["state"].value, datetime.fromisoformat(row["retired"].value) if row["retired"] else None)
         if row["graph"] is not None:
             graphs.add(row["graph"].value)
-    builds = {build: Published(build, tuple(sorted(g for g in graphs if g)), "" in graphs, Manifest(**json.loads(manifest)))
+    builds = {build: Published(build, tuple(sorted(g for g in graphs if g)), "" in graphs, Manifest.from_json(manifest, f"build {build} on {endpoint.query_url}"))
               for build, (graphs, manifest) in found.items()}
     return builds, states
 

@@ -8,7 +8,7 @@ link is switched in one rename, so a reader always sees the old store or the new
 import json
 import os
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,10 +31,25 @@ class Manifest:
     triples: int
     facts: int
     sources: int
+    quotes_checked: int = 0  # evidence quotes read against their source texts
+    quotes_unread: int = 0  # evidence quotes whose source text was missing
 
     @staticmethod
     def now() -> str:
         return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+    @classmethod
+    def from_json(cls, text: str, where: str) -> "Manifest":
+        """The manifest a build wrote; fields that a newer innograph added are left out.
+
+        Raises StoreError naming `where` for one that cannot be read.
+        """
+        try:
+            data = json.loads(text)
+            known = {f.name for f in fields(cls)}
+            return cls(**{key: value for key, value in data.items() if key in known})
+        except (ValueError, TypeError, AttributeError) as e:
+            raise StoreError(f"{where}: its manifest cannot be read ({e}); build it again") from e
 
 
 def _oxigraph_dir(build_dir: Path) -> Path:
@@ -66,7 +81,7 @@ def read_manifest(store_dir: Path) -> Manifest | None:
     path = store_dir / "manifest.json"
     if not path.is_file():
         return None
-    return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+    return Manifest.from_json(path.read_text(encoding="utf-8"), str(store_dir))
 
 
 def new_build_dir(store_dir: Path, fingerprint: str) -> tuple[Path, ox.Store]:

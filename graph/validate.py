@@ -33,6 +33,7 @@ class Report:
     facts: int = 0
     sources: int = 0
     quotes_checked: int = 0
+    quotes_unread: int = 0  # quotes whose source text is not here to be read against
     violations: list[Violation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -177,6 +178,7 @@ def _evidence(store: ox.Store, settings: Settings, report: Report, where: _Files
                 rule="evidence-quote", node=evidence, files=where(evidence),
                 message=f"{file}[{start}:{end}] is {text[start:end]!r}, not the quote {exact!r}; "
                         "recompute the offsets with `innograph ingest quote`"))
+    report.quotes_unread = sum(unread.values())
     for file, count in sorted(unread.items()):
         report.notes.append(f"{count} quote(s) of {file} not read against their source: the text is in "
                             f"neither {settings.sources_dir} nor {settings.seeds_dir} (add it with `innograph ingest add`)")

@@ -52,7 +52,7 @@ def test_a_fact_changed_while_its_quote_stays_fails_the_build(settings: Settings
 
 def test_the_curated_data_agrees_with_its_quotes(settings: Settings, seeds: dict[str, str], tmp_path: Path) -> None:
     result = build(settings, store_dir=tmp_path / "store")
-    assert result.quotes_checked > 100 and result.rebuilt
+    assert result.manifest.quotes_checked > 100 and result.rebuilt
 
 
 @pytest.mark.parametrize(("text", "value", "unit", "status", "qualifier"), [

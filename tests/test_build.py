@@ -1,6 +1,7 @@
 """Building the store: counts, rebuilding only on change, refusing bad input while the old store keeps answering."""
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from graph.errors import InputError, UnsafeInput, ValidationFailed
 from graph.query import run
 from graph.settings import Settings
 from graph.sources import registered_documents
-from graph.store import open_store
+from graph.store import open_store, read_manifest
 
 
 def _count(store_dir: Path, query: str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") -> int:
@@ -34,6 +35,34 @@ def test_build_reports_what_it_holds_and_rebuilds_only_on_change(settings: Setti
     assert _count(store_dir) == first.manifest.triples
     again = build(settings, store_dir=store_dir)
     assert not again.rebuilt and again.manifest == first.manifest
+
+
+def test_quotes_with_no_source_to_read_them_against_are_said_and_a_source_added_rebuilds(settings: Settings, tmp_path: Path) -> None:
+    """With no source texts the build says, in its summary and in a warning, how many quotes it could not
+    read, and says it again while it is up to date; the texts are inputs, so adding one builds again."""
+    seeds, sources, store = tmp_path / "seeds", tmp_path / "sources", tmp_path / "store"
+    seeds.mkdir()
+    sources.mkdir()
+    env = {**os.environ, "INNOGRAPH_SEEDS_DIR": str(seeds), "INNOGRAPH_SOURCES_DIR": str(sources)}
+
+    def built() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "graph", "build", "--store", str(store)], capture_output=True, text=True,
+                              timeout=120, env=env)
+
+    blind = built()
+    manifest = read_manifest(store)
+    assert blind.returncode == 0 and manifest is not None and manifest.quotes_checked == 0
+    assert manifest.quotes_unread > 100
+    assert f"0 quotes read against their sources, {manifest.quotes_unread} not read: their source texts are missing" in blind.stdout
+    assert f"warning: {manifest.quotes_unread} quotes were not read against their sources" in blind.stderr
+    again = built()
+    assert again.stdout.startswith("up to date:") and f"warning: {manifest.quotes_unread} quotes were not read" in again.stderr
+
+    shutil.copy(settings.seeds_dir / "000_d8733fc31d127914.txt", seeds)
+    seeing = built()
+    after = read_manifest(store)
+    assert seeing.stdout.startswith("built:") and after is not None
+    assert after.quotes_checked > 0 and after.quotes_checked + after.quotes_unread == manifest.quotes_unread
 
 
 def test_invalid_data_leaves_the_last_good_store_answering(settings: Settings, fixtures: Path, tmp_path: Path) -> None:

@@ -1,9 +1,12 @@
 """The SPARQL service, tested live: a real server process on loopback, real HTTP."""
 
 import concurrent.futures
+import os
 import select
+import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +17,7 @@ import httpx
 import pytest
 
 from graph.build import build
-from backends import REMOTE
+from backends import REMOTE, free_port
 from conftest import live_server, republish
 from graph.settings import Settings
 
@@ -467,3 +470,44 @@ def test_the_service_serves_each_new_build_without_a_restart_and_answers_through
         assert brief.status_code == 200 and "Stefano Lo Russo" in brief.text
         assert httpx.get(f"{base}/network/ego/torino", timeout=60).status_code == 200
         assert process.poll() is None
+
+
+@pytest.mark.skipif(REMOTE, reason="a build folder on disk with a broken manifest: the embedded store's own case")
+def test_a_published_build_that_cannot_be_read_is_refused_and_the_old_one_answers(settings: Settings, tmp_path: Path) -> None:
+    """A build whose manifest is broken (written by hand, or by a newer innograph gone wrong) is refused by the
+    supervisor with the reason in its log, and the build before it goes on answering; no worker is started over it."""
+    store_dir = tmp_path / "store"
+    build(settings, store_dir=store_dir)
+    good = store_dir.resolve()
+    log, port = tmp_path / "serve.log", free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--store", str(store_dir), "--port", str(port)],
+                                   stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def logged(text: str, within_s: float) -> bool:
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            if text in log.read_text(errors="replace"):
+                return True
+            time.sleep(0.1)
+        return False
+
+    try:
+        assert logged(f"serving build {good.name} from memory", 60), log.read_text()
+        broken = good.with_name(good.name + "-broken")
+        shutil.copytree(good, broken)
+        (broken / "manifest.json").write_text('{"fingerprint": ', encoding="utf-8")
+        link = store_dir.with_name("store.next")
+        link.symlink_to(broken)
+        os.replace(link, store_dir)
+        assert logged(f"could not load the build {broken.name}", 20), log.read_text()
+        assert "its manifest cannot be read" in log.read_text()
+        answer = httpx.get(f"{base}/sparql", params={"query": LABELS}, timeout=10)
+        assert _labels(answer) and process.poll() is None
+        time.sleep(2 * 2.0)  # two more looks at the published build
+        text = log.read_text()
+        assert f"serving build {broken.name}" not in text and "ended" not in text, text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
