@@ -152,7 +152,7 @@ async def _dereference(iri: str, request: Request, service: Service, lang: str, 
         actor, slug = iri in network.graph, iri.removeprefix(str(ID))
         page["ego"] = f"/network/ego/{slug}?lang={lang}" if actor else ""
         page["brief"] = f"/briefs/{slug}?lang={lang}" if actor else ""
-        return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
+        return _resource_page(request, page, lang)
     accept = parse_accept(request.headers.get("accept"), [format] if format else [])
     written = await service.run(Job(query=_RESOURCE["describe"].text, accept=accept, max_rows=service.settings.max_rows,
                                     substitutions={"resource": subject}))
@@ -189,7 +189,7 @@ async def ontology(request: Request, service: Service, lang: Lang = "vi", format
                 term[key] = {"text": compact_iri(row[key]["value"]), "href": site_href(row[key]["value"])}
     page["terms"] = [{**t, "label": _label(t.pop("labels"), lang) or t["name"], "comment": _label(t.pop("comments"), lang) or ""}  # type: ignore[arg-type]
                      for t in sorted(terms.values(), key=lambda t: (str(t["kind"]), str(t["name"])))]
-    return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
+    return _resource_page(request, page, lang)
 
 
 @router.get("/graph/{path:path}", summary="A named graph of the build: one input file's triples", responses=_LD_RESPONSES)
@@ -205,7 +205,7 @@ async def named_graph(path: str, request: Request, service: Service, lang: Lang 
     page = {"iri": iri, "label": path, "other_label": "", "variants": [], "types": ["sd:NamedGraph"], "evidence": [],
             "incoming": [], "statements": [{"property": "số bộ ba" if lang == "vi" else "triples",
                                             "value": count[0]["n"]["value"], "href": ""}]}
-    return templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS})
+    return _resource_page(request, page, lang)
 
 
 async def _graph_document(graph: str, request: Request, service: Service, format: str | None) -> Response:
@@ -219,6 +219,29 @@ async def _graph_document(graph: str, request: Request, service: Service, format
     written = await service.document(("graph", graph, media), make)
     return Response(written.body, media_type=written.media_type, headers={"Vary": "Accept"})
 
+
+
+# The schema.org type a page's JSON-LD gives, by the resource's types (the first that has one), for search engines.
+_SCHEMA_TYPES = {"org:FormalOrganization": "Organization", "org:Organization": "Organization", "org:OrganizationalUnit": "Organization",
+                 "foaf:Person": "Person", "schema:Person": "Person", "schema:Event": "Event", "ig:Locality": "Place",
+                 "ig:Region": "Place", "ig:Zone": "Place", "skos:Concept": "DefinedTerm", "skos:ConceptScheme": "DefinedTermSet",
+                 "owl:Ontology": "Dataset", "sd:NamedGraph": "Dataset"}
+
+
+def _resource_page(request: Request, page: dict[str, object], lang: str) -> Response:
+    """A resource's HTML page, which names its RDF forms (a `Link: rel="alternate"` header and <link>s) and
+    says what it is in schema.org JSON-LD."""
+    alternates = [(media, f"{request.url.path}?format={name}") for name, media in _LD_FORMATS]
+    kind = next((_SCHEMA_TYPES[t] for t in page["types"] if t in _SCHEMA_TYPES), "Thing")  # type: ignore[attr-defined]
+    schema = {"@context": "https://schema.org", "@type": kind, "@id": page["iri"], "name": page["label"],
+              "url": str(request.url.replace(query="")), "inLanguage": lang}
+    names = [n for n in (page["other_label"], *page["variants"]) if n]  # type: ignore[misc]
+    if names:
+        schema["alternateName"] = names
+    response = templates.TemplateResponse(request, "resource.html", {"lang": lang, "page": page, "formats": _LD_FORMATS,
+                                                                     "alternates": alternates, "schema": schema})
+    response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media}"' for media, href in alternates)
+    return response
 
 
 def _not_found(iri: str) -> Response:

@@ -5,6 +5,7 @@ format is still written by pyoxigraph, into a sink that knows where each format'
 """
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -102,8 +103,39 @@ def write(result: Result, accept: list[tuple[str, float]],
 
 
 def serialize_triples(triples: list[ox.Triple], media: str) -> bytes:
-    """Triples in one of GRAPH_TYPES; Turtle with the project's prefixes."""
+    """Triples in one of GRAPH_TYPES; Turtle and JSON-LD with the project's prefixes."""
+    if media == "application/ld+json":
+        return _compact_jsonld(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
     return ox.serialize(triples, format=_GRAPH_FORMATS[media], prefixes=PREFIXES if media == "text/turtle" else None)
+
+
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def _compact_iri(iri: str) -> str:
+    for prefix, namespace in _LONGEST_FIRST:
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and local and not local.startswith("//"):
+            return f"{prefix}:{local}"
+    return iri
+
+
+def _compact_node(value: object, key: str = "") -> object:
+    if isinstance(value, list):
+        return [_compact_node(item, key) for item in value]
+    if isinstance(value, dict):
+        return {(_compact_iri(k) if not k.startswith("@") else k): _compact_node(v, k) for k, v in value.items()}
+    if isinstance(value, str) and key in ("@id", "@type"):
+        return _compact_iri(value)
+    return value
+
+
+def _compact_jsonld(expanded: bytes) -> bytes:
+    """pyoxigraph's JSON-LD (expanded, every IRI whole) with the project's prefixes as its @context, and its
+    properties, ids and types written as prefixed names, which a JSON-LD processor expands back to the same
+    triples."""
+    graph = _compact_node(json.loads(expanded))
+    return json.dumps({"@context": dict(PREFIXES), "@graph": graph}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class _RowsFull(Exception):

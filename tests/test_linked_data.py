@@ -2,6 +2,9 @@
 dump, the ontology's terms, the concepts and the named graphs, each in HTML and in RDF, and every count they
 state checked against /sparql."""
 
+import json
+import re
+
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -105,3 +108,26 @@ def test_a_concept_and_a_named_graph_dereference(base: str) -> None:
     graph_page = httpx.get(f"{base}/graph/data/actors.ttl?lang=en", headers=HTML, timeout=60)
     assert graph_page.status_code == 200 and f"<td>{len(actors)}</td>" in graph_page.text
     assert httpx.get(f"{base}/graph/data/no-such-file.ttl", headers=TURTLE, timeout=60).status_code == 404
+
+
+def test_a_page_names_its_rdf_forms_and_says_what_it_is_and_json_ld_has_a_context(base: str) -> None:
+    page = httpx.get(f"{base}/id/shtp", headers=HTML, timeout=60)
+    assert page.status_code == 200
+    assert '</id/shtp?format=turtle>; rel="alternate"; type="text/turtle"' in page.headers["link"]
+    assert '<link rel="alternate" type="application/ld+json" href="/id/shtp?format=jsonld">' in page.text
+    (schema_text,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.DOTALL)
+    schema = json.loads(schema_text)
+    assert schema["@type"] == "Place" and schema["@id"] == "https://w3id.org/innograph/id/shtp"  # the park is a zone
+    assert schema["name"] == "Khu Công nghệ cao Thành phố Hồ Chí Minh" and "Saigon Hi-Tech Park" in schema["alternateName"]
+
+    c4ir = httpx.get(f"{base}/id/c4ir-hcmc?lang=en", headers=HTML, timeout=60).text
+    assert json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>', c4ir, re.DOTALL)[0])["@type"] == "Organization"
+
+    ntriples = httpx.get(f"{base}/id/shtp", headers={"Accept": "application/n-triples"}, timeout=60).text.splitlines()
+    assert ntriples and len(set(ntriples)) == len(ntriples)  # no triple twice
+    jsonld = httpx.get(f"{base}/id/shtp", headers={"Accept": "application/ld+json"}, timeout=60)
+    document = jsonld.json()
+    assert document["@context"]["igr"] == "https://w3id.org/innograph/id/" and any(n.get("@id") == "igr:shtp" for n in document["@graph"])
+    from_jsonld = set(ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD))
+    from_ntriples = set(ox.parse("\n".join(ntriples).encode(), format=ox.RdfFormat.N_TRIPLES))
+    assert from_jsonld == from_ntriples

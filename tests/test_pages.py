@@ -76,7 +76,7 @@ def test_an_iri_dereferences_to_a_page_with_labels_statements_and_evidence(base:
 
 @pytest.mark.parametrize(("accept", "fmt", "marker"), [
     ("text/turtle", None, "igr:c4ir-hcmc"),
-    ("application/ld+json", None, '"@id":"https://w3id.org/innograph/id/c4ir-hcmc"'),
+    ("application/ld+json", None, '"@id":"igr:c4ir-hcmc"'),  # with the project's prefixes as its @context
     ("application/n-triples", None, "<https://w3id.org/innograph/id/c4ir-hcmc> <http://www.w3.org/2000/01/rdf-schema#label>"),
     (None, "turtle", "igr:c4ir-hcmc"),
 ])

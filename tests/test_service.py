@@ -73,7 +73,7 @@ def test_select_results_follow_accept_q_values_and_format(server: tuple[str, obj
 @pytest.mark.parametrize(("accept", "media", "marker"), [
     ("text/turtle", "text/turtle", "Saigon Hi-Tech Park"),
     ("application/n-triples", "application/n-triples", "<https://w3id.org/innograph/id/shtp>"),
-    ("application/ld+json", "application/ld+json", '"@id":"https://w3id.org/innograph/id/shtp"'),
+    ("application/ld+json", "application/ld+json", '"@id":"igr:shtp"'),
     ("application/rdf+xml", "application/rdf+xml", "rdf:about=\"https://w3id.org/innograph/id/shtp\""),
 ])
 def test_construct_results_come_as_rdf(server: tuple[str, object], accept: str, media: str, marker: str) -> None:
