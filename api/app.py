@@ -3,8 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import briefs, dataset, errors, network, pages, sparql
 from api.server import Build, WorkerSlot
@@ -33,7 +37,8 @@ def create_app(settings: Settings, *, build: Build, slot: WorkerSlot | None = No
         finally:
             app.state.service.close()
 
-    app = FastAPI(title="innograph", version="0.1.0", lifespan=lifespan,
+    # /docs from the swagger-ui-bundle package's files, not FastAPI's default CDN, so that it opens offline
+    app = FastAPI(title="innograph", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="SPARQL 1.1 over the knowledge graph of Ho Chi Minh City's innovation ecosystem; "
                               "every fact carries the source sentence it came from.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
@@ -44,4 +49,13 @@ def create_app(settings: Settings, *, build: Build, slot: WorkerSlot | None = No
     app.include_router(network.router)
     app.include_router(briefs.router)
     app.include_router(dataset.router)
+    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="innograph — API",
+                                   swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/static/swagger-ui/favicon-32x32.png")
+
     return app

@@ -20,7 +20,8 @@ from fastapi.templating import Jinja2Templates
 from api.errors import ERROR_RESPONSES
 from api.service import QueryService
 from api.sparql import get_service, parse_accept
-from graph.catalogue import QUERIES_DIR, catalogue
+from graph.catalogue import LANGUAGES, QUERIES_DIR, catalogue
+from graph.errors import ParameterError
 from graph.executor import Job
 from graph.namespaces import BASE, CONCEPT, ID
 from graph.query import bind, compact
@@ -31,8 +32,45 @@ __all__ = ["router", "Lang", "compact_iri", "site_href", "templates", "wants_htm
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _keep_lang(href: str, lang: str) -> str:
+    """A link on the site that keeps the page's language."""
+    if not href.startswith("/") or "lang=" in href:
+        return href
+    path, hash_, fragment = href.partition("#")
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}{hash_}{fragment}"
+
+
+templates.env.filters["keep_lang"] = _keep_lang
 Service = Annotated[QueryService, Depends(get_service)]
-Lang = Annotated[str, Query(pattern="^(vi|en)$", description="Language of the page: vi (default) or en.")]
+
+
+def page_language(request: Request, lang: Annotated[str | None, Query(
+        description="vi or en; without it the Accept-Language header chooses, and else vi")] = None) -> str:
+    """The language a page is written in: `lang`, else the first of vi and en the browser prefers, else vi.
+
+    Raises ParameterError for a language the pages are not written in.
+    """
+    if lang is not None:
+        if lang not in LANGUAGES:
+            raise ParameterError(f"lang={lang!r}: the pages are written in Vietnamese and English; "
+                                 "use lang=vi (Tiếng Việt) or lang=en (English)")
+        return lang
+    preferred = []
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        language = tag.split("-")[0].lower()
+        if language in LANGUAGES and weight > 0:
+            preferred.append((-weight, len(preferred), language))
+    return min(preferred)[2] if preferred else "vi"
+
+
+Lang = Annotated[str, Depends(page_language)]
 _RESOURCE = catalogue(QUERIES_DIR / "resource")
 _HTML = "text/html"
 _LD_FORMATS = [("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("ntriples", "application/n-triples"),

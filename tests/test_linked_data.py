@@ -57,7 +57,7 @@ def test_void_states_the_counts_that_sparql_gives(base: str, void: ox.Store) -> 
 
     page = httpx.get(f"{base}/.well-known/void?lang=en", headers=HTML, timeout=60)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert f"{int(_value(void, dataset, VOID + 'triples')):,}" in page.text and 'href="/graph/data/actors.ttl"' in page.text
+    assert f"{int(_value(void, dataset, VOID + 'triples')):,}" in page.text and 'href="/graph/data/actors.ttl?lang=en"' in page.text
     assert_offline(page.text)
 
 
@@ -88,7 +88,7 @@ def test_an_ontology_term_dereferences_to_the_ontology(base: str) -> None:
     assert page.status_code == 200 and '<tr id="Fact"><td><strong>Dữ kiện</strong>' in page.text
     english = httpx.get(f"{base}/ontology?lang=en", headers=HTML, timeout=60).text
     assert '<tr id="Fact"><td><strong>Fact</strong>' in english
-    assert '<tr id="party">' in english and 'href="/ontology#Relationship"' in english  # the domain, linked to its term
+    assert '<tr id="party">' in english and 'href="/ontology?lang=en#Relationship"' in english  # the domain, linked to its term
     assert_offline(page.text)
 
 

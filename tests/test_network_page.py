@@ -105,7 +105,7 @@ def test_the_cli_writes_the_same_page_as_a_file(built_store: Path, tmp_path: Pat
 def test_hostile_labels_show_as_text_in_chromium_with_no_dialog_and_no_request_out(hostile_base: str) -> None:
     hostile = IGR + "hostile"
     with chromium() as devtools:
-        for path, label in (("/network", HOSTILE_LABELS[0]), ("/network/ego/hostile?lang=en", HOSTILE_LABELS[1])):
+        for path, label in (("/network?lang=vi", HOSTILE_LABELS[0]), ("/network/ego/hostile?lang=en", HOSTILE_LABELS[1])):
             url = hostile_base + path
             with open_page(devtools, url) as page:
                 page.wait_until("document.body.dataset.ready === 'true'")

@@ -59,7 +59,7 @@ def test_search_filters_by_type(base: str) -> None:
 def test_search_has_an_html_page(base: str) -> None:
     page = httpx.get(f"{base}/search", params={"q": "khu cong nghe cao", "lang": "en"}, headers=HTML)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert 'href="/id/shtp">Saigon Hi-Tech Park</a>' in page.text
+    assert 'href="/id/shtp?lang=en">Saigon Hi-Tech Park</a>' in page.text  # the link keeps the language
 
 
 def test_an_iri_dereferences_to_a_page_with_labels_statements_and_evidence(base: str) -> None:
@@ -69,7 +69,7 @@ def test_an_iri_dereferences_to_a_page_with_labels_statements_and_evidence(base:
     assert "Centre for the Fourth Industrial Revolution Ho Chi Minh City" in page.text
     assert "Ngày 14/4, Trung tâm Cách mạng công nghiệp lần thứ 4 (C4IR) TPHCM làm việc" in page.text  # its evidence
     assert "004_fdba76f455c76230.txt" in page.text
-    assert 'href="/id/proposal-international-technology-exchange"' in page.text  # what refers to it
+    assert 'href="/id/proposal-international-technology-exchange?lang=vi"' in page.text  # what refers to it
     english = httpx.get(f"{base}/id/c4ir-hcmc", params={"lang": "en"}, headers=HTML)
     assert "<h1>Centre for the Fourth Industrial Revolution Ho Chi Minh City</h1>" in english.text
 
@@ -131,3 +131,39 @@ def test_a_link_to_the_query_page_carries_its_query(base: str) -> None:
     assert "igr:shtp rdfs:label ?label FILTER(lang(?label) = &#34;vi&#34;)" in page.text  # in the editor, escaped
     assert 'getElementById("query-form").requestSubmit()' in page.text  # and run when the page opens
     assert "requestSubmit()" not in httpx.get(f"{base}/").text
+
+
+_HEADER_LINKS = ('href="/?lang={lang}"', 'href="/network?lang={lang}"', 'href="/ontology?lang={lang}"',
+                 'href="/.well-known/void?lang={lang}"', 'href="/docs"', 'action="/search"')
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=SHTP", "/id/c4ir-hcmc", "/concept/sector/semiconductors", "/ontology",
+                                  "/.well-known/void", "/dump", "/graph/data/actors.ttl"])
+def test_every_page_has_the_header_and_the_language_switch(base: str, path: str) -> None:
+    for lang, other, switch in (("vi", "en", "English"), ("en", "vi", "Tiếng Việt")):
+        page = httpx.get(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}", headers=HTML, timeout=60)
+        assert page.status_code == 200, page.text
+        header = page.text[page.text.index("<header>"):page.text.index("</header>")]
+        assert all(link.format(lang=lang) in header for link in _HEADER_LINKS), header
+        assert f'lang={other}" hreflang="{other}">{switch}</a>' in header
+        assert_offline(page.text)
+
+
+def test_accept_language_chooses_when_lang_is_absent_and_a_bad_lang_is_told(base: str) -> None:
+    english = httpx.get(f"{base}/id/c4ir-hcmc", headers={**HTML, "Accept-Language": "en-GB,en;q=0.9,vi;q=0.5"})
+    assert '<html lang="en">' in english.text and "<h1>Centre for the Fourth Industrial Revolution Ho Chi Minh City</h1>" in english.text
+    vietnamese = httpx.get(f"{base}/id/c4ir-hcmc", headers={**HTML, "Accept-Language": "fr, vi;q=0.8, en;q=0.7"})
+    assert '<html lang="vi">' in vietnamese.text
+    assert '<html lang="vi">' in httpx.get(f"{base}/id/c4ir-hcmc", headers={**HTML, "Accept-Language": "fr"}).text
+    assert '<html lang="en">' in httpx.get(f"{base}/id/c4ir-hcmc?lang=en", headers={**HTML, "Accept-Language": "vi"}).text
+    refused = httpx.get(f"{base}/id/c4ir-hcmc?lang=fr", headers=HTML)
+    assert refused.status_code == 400 and "lang=vi (Tiếng Việt) or lang=en (English)" in refused.text
+
+
+def test_the_api_page_opens_offline(base: str) -> None:
+    page = httpx.get(f"{base}/docs", timeout=30)
+    assert page.status_code == 200 and "/static/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "https://" not in page.text.split("<body>")[0]
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
+        assert httpx.get(f"{base}/static/swagger-ui/{asset}", timeout=30).status_code == 200
+    assert httpx.get(f"{base}/openapi.json", timeout=30).json()["info"]["title"] == "innograph"
