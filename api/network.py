@@ -38,7 +38,7 @@ class ViewParams:
                  sector: Annotated[list[str] | None, Query(description="Keep ties about this sector or a narrower one (repeatable): semiconductors, sector:ai or an IRI.")] = None,
                  category: Annotated[list[str] | None, Query(description="Keep actors of this category (repeatable): government, industry, academia, intermediary, international, media, person.")] = None,
                  as_of: Annotated[str | None, Query(description="Leave out ties dated after this day (YYYY-MM-DD); undated ties stay.")] = None,
-                 source: Annotated[list[str] | None, Query(description="Keep ties quoted from this source file (repeatable).")] = None,
+                 source: Annotated[list[str] | None, Query(description="Keep ties quoted from this source document, by its text's file name (repeatable).")] = None,
                  relation: Annotated[list[str] | None, Query(description=f"Keep ties of this kind (repeatable; default all but shared-sector): {', '.join(nw.RELATIONS)}.")] = None) -> None:
         self.raw = {"sector": [s for s in sector or [] if s], "category": [c for c in category or [] if c],
                     "as_of": as_of or "", "source": [s for s in source or [] if s], "relation": [r for r in relation or [] if r]}
@@ -49,10 +49,14 @@ class ViewParams:
         pairs = [(k, v) for k, values in self.raw.items() for v in (values if isinstance(values, list) else [values]) if v]
         return urlencode(pairs + [(k, v) for k, v in more.items() if v not in (None, "")])
 
-    def caption(self, lang: str) -> list[tuple[str, str]]:
+    def caption(self, lang: str, network: nw.Network) -> list[tuple[str, str]]:
         names = {"vi": {"sector": "lĩnh vực", "category": "loại chủ thể", "as_of": "tính đến", "source": "nguồn", "relation": "quan hệ"},
                  "en": {"sector": "sector", "category": "category", "as_of": "as of", "source": "source", "relation": "relation"}}[lang]
-        shown = [(names[k], ", ".join(v) if isinstance(v, list) else v) for k, v in self.raw.items() if v and k != "relation"]
+        shown = [(names[k], ", ".join(v) if isinstance(v, list) else v) for k, v in self.raw.items()
+                 if v and k not in ("relation", "source")]
+        if self.raw["source"]:
+            shown.append((names["source"], "; ".join(network.citations[f].text(lang) if f in network.citations else f
+                                                     for f in self.raw["source"])))
         if self.raw["relation"]:
             shown.append((names["relation"], ", ".join(relation_label(r, lang) for r in self.raw["relation"])))
         return shown
@@ -66,7 +70,8 @@ async def _network(service: QueryService, view: ViewParams) -> nw.Network:
 
 
 def _form(network: nw.Network, view: ViewParams, action: str, lang: str, hops: int | None) -> dict:
-    sources = sorted({file for _, _, sources in network.graph.edges(data="sources") for file, _, _ in sources})
+    # every source document, by its title, publisher and date
+    sources = sorted(((file, citation.text(lang)) for file, citation in network.citations.items()), key=lambda s: s[1])
     # the relations in force are ticked, the default ones too when none is asked for
     values = {**view.raw, "relation": sorted(view.filters.relations)}
     return {"action": action, "values": values, "hops": hops, "sources": sources,
@@ -88,7 +93,7 @@ def _write(service: QueryService, network: nw.Network, graph: nx.MultiGraph, *, 
         return _TYPES[fmt], nw.export(graph, fmt)
     manifest = service.manifest
     context = PageContext(
-        title=title, lang=lang, size_by=size, filters=view.caption(lang),
+        title=title, lang=lang, size_by=size, filters=view.caption(lang, network),
         built=f"{'bản dựng' if lang == 'vi' else 'build'} {manifest.built_at}" if manifest else "",
         form=_form(network, view, request.url.path, lang, hops),
         links={f: f"{request.url.path}?{view.query(hops=hops, format=f)}" for f in ("json", "gexf", "graphml")}

@@ -27,6 +27,7 @@ from graph.namespaces import BASE, CONCEPT, ID
 from graph.query import bind, compact
 from graph.results import GRAPH_TYPES, choose, serialize_triples
 from graph.search import TYPE_FILTERS, needle, rank, typed
+from graph.sources import Citation
 
 __all__ = ["router", "Lang", "compact_iri", "site_href", "templates", "wants_html"]
 
@@ -185,7 +186,7 @@ async def _dereference(iri: str, request: Request, service: Service, lang: str, 
         if not statements and not incoming:
             return _not_found(iri)
         evidence = await service.select(_RESOURCE["evidence"].text, resource=subject)
-        page = _page(iri, statements, incoming, evidence, lang)
+        page = _page(iri, statements, incoming, evidence, lang, await _citations(service))
         network = await service.network(shared_sectors=False)
         actor, slug = iri in network.graph, iri.removeprefix(str(ID))
         page["ego"] = f"/network/ego/{slug}?lang={lang}" if actor else ""
@@ -213,7 +214,7 @@ async def ontology(request: Request, service: Service, lang: Lang = "vi", format
     statements = await service.select(_RESOURCE["statements"].text, resource=("iri", _ONTOLOGY))
     if not statements:
         return _not_found(_ONTOLOGY)
-    page = _page(_ONTOLOGY, statements, [], [], lang)
+    page = _page(_ONTOLOGY, statements, [], [], lang, {})
     rows = await service.select(_RESOURCE["terms"].text)
     terms: dict[str, dict[str, object]] = {}
     for row in rows:
@@ -286,8 +287,19 @@ def _not_found(iri: str) -> Response:
     return Response(f"{iri} is not in the graph; search for it at /search?q=…\n", status_code=404, media_type="text/plain")
 
 
+async def _citations(service: QueryService) -> dict[str, Citation]:
+    """Every source document by its text's file name, as quotes name it (the answer is kept for the build)."""
+    rows = await service.select(_RESOURCE["citations"].text)
+    return {row["file"]["value"]: Citation.of({k: v["value"] for k, v in row.items()}) for row in rows}
+
+
+def _cite(file: str, lang: str, citations: dict[str, Citation]) -> dict[str, str]:
+    citation = citations.get(file)
+    return {"file": file, "cited": citation.text(lang) if citation else file, "url": citation.url if citation else ""}
+
+
 def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[dict[str, dict[str, str]]],
-          evidence: list[dict[str, dict[str, str]]], lang: str) -> dict[str, object]:
+          evidence: list[dict[str, dict[str, str]]], lang: str, citations: dict[str, Citation]) -> dict[str, object]:
     labels = [r["o"] for r in statements if r["p"]["value"] in _LABEL_PROPERTIES and r["o"]["type"] == "literal"]
     main = _label(labels, lang) or compact_iri(iri)
     other = _label([b for b in labels if b.get("xml:lang") != lang and b["value"] != main], "en" if lang == "vi" else "vi")
@@ -315,7 +327,7 @@ def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[
         if "pLabel" in r and r["pLabel"].get("xml:lang") == lang:
             entry["property"] = r["pLabel"]["value"]
         if "quote" in r:
-            quote = {"quote": r["quote"]["value"], "file": r["file"]["value"]}
+            quote = {"quote": r["quote"]["value"], **_cite(r["file"]["value"], lang, citations)}
             if quote not in entry["quotes"]:  # type: ignore[operator]
                 entry["quotes"].append(quote)  # type: ignore[union-attr]
     for entry in refs.values():
@@ -326,9 +338,8 @@ def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[
         if r["evidence"]["value"] in seen:
             continue
         seen.add(r["evidence"]["value"])
-        quotes.append({"quote": r["quote"]["value"], "file": r["file"]["value"], "start": r["start"]["value"],
-                       "end": r["end"]["value"], "title": r.get("title", {}).get("value", ""),
-                       "inferred": r["inferred"]["value"] == "true"})
+        quotes.append({"quote": r["quote"]["value"], **_cite(r["file"]["value"], lang, citations), "start": r["start"]["value"],
+                       "end": r["end"]["value"], "inferred": r["inferred"]["value"] == "true"})
     return {"iri": iri, "label": main, "other_label": other, "variants": variants, "types": types,
             "statements": sorted(rows.values(), key=lambda s: (s["property"], s["value"])),
             "incoming": sorted(refs.values(), key=lambda s: (str(s["property"]), str(s["label"]))), "evidence": quotes}

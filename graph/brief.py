@@ -32,6 +32,7 @@ from graph.network_page import CATEGORY_COLOURS
 from graph.query import run
 from graph.search import find_actor
 from graph.store import Manifest
+from graph.text import written_day
 
 __all__ = ["Brief", "Section", "Line", "Note", "build_brief", "render", "FORMATS"]
 
@@ -146,7 +147,7 @@ class Brief:
     @property
     def as_of_text(self) -> str:
         """The day the brief is as of, as its reader writes a date."""
-        return _day(self.as_of.isoformat(), self.lang)
+        return written_day(self.as_of.isoformat(), self.lang)
 
     @property
     def title(self) -> str:
@@ -219,18 +220,13 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December"]
 
 
-def _day(iso: str, lang: str) -> str:
-    """A full date (YYYY-MM-DD) as a reader writes it: 30/11/2026 in Vietnamese, as it is in English."""
-    return iso if lang == "en" else "/".join(reversed(iso.split("-")))
-
-
 def _when(row: dict[str, str], lang: str, *, full: str = "date") -> tuple[str, str]:
     """When a row's fact happened, as a reader writes it, and a remark on its year: its full date (the column
     `full`), or the parts a source gives (gDay ---14, gMonth --04, a year) with the year a curator inferred or
     "year unknown" as the remark; ("", "") with no date."""
     words = _WORDS[lang]
     if row.get(full):
-        return _day(row[full], lang), ""
+        return written_day(row[full], lang), ""
     if not row.get("month"):
         return "", ""
     day, month, year = row.get("day", "").lstrip("-").lstrip("0"), int(row["month"].lstrip("-")), row.get("year", "")
@@ -430,7 +426,7 @@ def _relationships(store: ox.Store, rows: list[dict[str, str]], lang: str, as_of
         group = ""  # the lines that arose at one event are stated under it, which is named once
         if row.get("event"):
             event = _label(store, row["event"], lang)
-            group = f"{words['at'].capitalize()} {event}" + (f" ({_day(row['eventDate'], lang)})" if row.get("eventDate") else "")
+            group = f"{words['at'].capitalize()} {event}" + (f" ({written_day(row['eventDate'], lang)})" if row.get("eventDate") else "")
             counterparts.append(event)
         section.lines.append(Line(" — ".join(parts), (fact,), fact, names=counterparts,
                                   when=row.get("date") or row.get("eventDate", ""), group=group))

@@ -36,6 +36,7 @@ from graph.catalogue import QUERIES_DIR, catalogue
 from graph.errors import ParameterError
 from graph.namespaces import PREFIXES, local_name
 from graph.query import run
+from graph.sources import Citation, citations
 from graph.text import parse_day
 
 __all__ = ["RELATIONS", "DEFAULT_RELATIONS", "Filters", "Network", "project", "ego", "ego_view", "induced", "collaboration", "measure",
@@ -72,6 +73,7 @@ class Network:
     categories: dict[str, dict[str, str]]  # category local name -> {"vi": label, "en": label}
     sectors: dict[str, dict[str, str]]  # sector IRI -> labels
     broader: dict[str, set[str]]  # sector IRI -> every broader sector IRI
+    citations: dict[str, Citation] = field(default_factory=dict)  # every source document, by its text's file name
     seconds: float = 0.0  # how long the projection took
     positions: OrderedDict[date | None, dict[str, dict[str, str]]] = field(default_factory=OrderedDict, repr=False)
     # ^ the position sentences of the whole network as of a day, by actor and language, for the days last asked
@@ -201,7 +203,7 @@ def project(store: ox.Store, *, shared_sectors: bool = True) -> Network:
         for (a, fact_a), (b, fact_b) in combinations(sorted(actors.items()), 2):
             _add_tie(graph, a, b, "shared-sector", f"{fact_a} {fact_b}", facts, {a: "focus", b: "focus"}, False,
                      sector=sector)
-    return Network(_in_order(graph), categories, sectors, dict(broader), time.perf_counter() - started)
+    return Network(_in_order(graph), categories, sectors, dict(broader), citations(store), time.perf_counter() - started)
 
 
 def _in_order(graph: nx.MultiGraph) -> nx.MultiGraph:

@@ -93,6 +93,12 @@ def _slug(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _cited(network: Network, file: str, lang: str) -> str:
+    """A source document by its title, publisher and date; its file name when the build does not describe it."""
+    citation = network.citations.get(file)
+    return citation.text(lang) if citation is not None else file
+
+
 def _data(network: Network, graph: nx.MultiGraph, rows: list[dict], metrics: Metrics, context: PageContext) -> dict:
     lang = context.lang
     other = "en" if lang == "vi" else "vi"
@@ -109,7 +115,7 @@ def _data(network: Network, graph: nx.MultiGraph, rows: list[dict], metrics: Met
         ties.sort(key=lambda t: (t["date"] or "9999", t["kind"], t["fact"]))
         shown = [{"relation": relation_label(t["kind"], lang), "date": t["date"] or "", "status": t["status"] or "",
                   "fact": t[f"label_{lang}"] or t["label_vi"] or _slug(t["fact"]), "inferred": bool(t["inferred"]),
-                  "quotes": [[file, quote] for file, quote, _ in t["sources"][:2]]} for t in ties[:_TIES_SHOWN]]
+                  "quotes": [[_cited(network, file, lang), quote] for file, quote, _ in t["sources"][:2]]} for t in ties[:_TIES_SHOWN]]
         edges.append({"from": a, "to": b, "weight": len({t["fact"] for t in ties}), "ties": shown,
                       "more": len(ties) - len(shown)})
     words = {"vi": {"date": "ngày", "status": "tình trạng", "inferred": "suy luận của người biên tập", "more": "và {n} quan hệ khác",

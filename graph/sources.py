@@ -33,11 +33,12 @@ from graph.errors import InputError
 from graph.namespaces import ID
 from graph.rdfio import RdfFile, check_safe, discover, folder_lock, sync_folder
 from graph.settings import Settings
-from graph.text import fold, slug
+from graph.text import fold, slug, written_day
 
 __all__ = [
     "SourceRefused", "Article", "Header", "Registered", "RegisteredDocument",
     "read_article", "register", "registered_documents", "source_path", "articles_in", "parse_issued",
+    "Citation", "citations",
 ]
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -819,3 +820,46 @@ def _publish(target: Path, data: bytes) -> None:
     finally:
         partial.unlink(missing_ok=True)
     sync_folder(target.parent)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source document as it is named wherever its quotes are shown: by its title, publisher and date (and
+    URL where known), not by the name of its text's file."""
+
+    file: str
+    titles: dict[str, str]  # by language
+    publishers: dict[str, str]  # the publisher's name, by language
+    issued: str = ""  # its date, YYYY-MM-DD (or the year alone), "" when not known
+    url: str = ""
+
+    @classmethod
+    def of(cls, row: dict[str, str]) -> "Citation":
+        """From a row of graph/queries/resource/citations.rq, each column by its lexical value."""
+        pick = lambda prefix: {lang: row[f"{prefix}_{lang}"] for lang in ("vi", "en") if row.get(f"{prefix}_{lang}")}  # noqa: E731
+        issued = row.get("issued", "")
+        return cls(row["file"], pick("title"), pick("publisher"), issued[:10] if len(issued) >= 10 else issued[:4],
+                   row.get("url", ""))
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles.get("vi") or self.titles.get("en") or self.file
+
+    def text(self, lang: str) -> str:
+        """"Title — Publisher, 28/12/2024" in vi, "Title — Publisher, 2024-12-28" in en; what is not known is left out."""
+        publisher = self.publishers.get(lang) or self.publishers.get("vi") or self.publishers.get("en") or ""
+        when = written_day(self.issued, lang) if len(self.issued) == 10 else self.issued
+        about = ", ".join(p for p in (publisher, when) if p)
+        return self.title(lang) + (f" — {about}" if about else "")
+
+
+_CITATIONS = Path(__file__).parent / "queries" / "resource" / "citations.rq"
+
+
+def citations(store: "ox.Store") -> dict[str, Citation]:
+    """Every source document of a store (or a SPARQL server's build), by the file name of its text."""
+    rows = store.query(_CITATIONS.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    found = {}
+    for row in rows:  # type: ignore[union-attr]
+        values = {v.value: row[v].value for v in rows.variables if row[v] is not None}  # type: ignore[union-attr]
+        found[values["file"]] = Citation.of(values)
+    return found

@@ -6,7 +6,7 @@ from datetime import date
 
 from graph.errors import ParameterError
 
-__all__ = ["fold", "slug", "locate_quote", "QuoteNotFound", "parse_day", "sentences", "sentence_start", "clause_start"]
+__all__ = ["fold", "slug", "locate_quote", "QuoteNotFound", "parse_day", "written_day", "sentences", "sentence_start", "clause_start"]
 
 
 class QuoteNotFound(ValueError):
@@ -22,6 +22,11 @@ def parse_day(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError as e:
         raise ParameterError(f"as_of {text!r} is not a date; write it as YYYY-MM-DD") from e
+
+
+def written_day(iso: str, lang: str) -> str:
+    """A full date (YYYY-MM-DD) as a reader writes it: 30/11/2026 in Vietnamese, as it is in English."""
+    return iso if lang == "en" else "/".join(reversed(iso.split("-")))
 
 
 def fold(text: str) -> str:

@@ -167,3 +167,28 @@ def test_the_api_page_opens_offline(base: str) -> None:
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
         assert httpx.get(f"{base}/static/swagger-ui/{asset}", timeout=30).status_code == 200
     assert httpx.get(f"{base}/openapi.json", timeout=30).json()["info"]["title"] == "innograph"
+
+
+def test_quotes_name_their_source_by_title_publisher_and_date(base: str) -> None:
+    """Wherever a quote is shown the source is its title, publisher and date, linked to its URL where known:
+    on entity pages (its evidence and what refers to it) and on the network page (tooltips, and the source
+    filter, which offers every source document)."""
+    page = httpx.get(f"{base}/id/shtp-board?lang=vi", headers=HTML).text
+    assert "19,2 tỷ USD/20 tỷ USD giá trị sản xuất của Khu Công nghệ cao TP.HCM năm 2024 là do xuất khẩu — VnEconomy, 28/12/2024</cite>" in page
+    english = httpx.get(f"{base}/id/shtp-board?lang=en", headers=HTML).text
+    assert "19.2 of the 20 billion USD produced in the HCMC Hi-Tech Park in 2024 came from exports — VnEconomy, 2024-12-28" in english
+    assert not re.search(r">\d{3}_[0-9a-f]{16}\.txt<", page + english)  # a file name is never the text shown
+
+    network = httpx.get(f"{base}/network?lang=vi", headers=HTML, timeout=60).text
+    options = re.findall(r'<option value="(\d{3}_[0-9a-f]{16}\.txt)"[^>]*>([^<]*)</option>', network)
+    documents = _count_documents(base)
+    assert len(options) == documents and all(not name.endswith(".txt") for _, name in options)
+    assert ("000_d8733fc31d127914.txt", "19,2 tỷ USD/20 tỷ USD giá trị sản xuất của Khu Công nghệ cao TP.HCM năm 2024 là do xuất khẩu — VnEconomy, 28/12/2024") in options
+    assert "— VnEconomy, 28/12/2024" in network  # in the tooltips' data too
+    filtered = httpx.get(f"{base}/network", params={"lang": "en", "source": "000_d8733fc31d127914.txt"}, headers=HTML, timeout=60).text
+    assert "19.2 of the 20 billion USD produced in the HCMC Hi-Tech Park in 2024 came from exports — VnEconomy, 2024-12-28" in filtered
+
+
+def _count_documents(base: str) -> int:
+    query = "SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?doc dcterms:identifier ?file ; ig:sha256 ?text }"
+    return int(httpx.get(f"{base}/sparql", params={"query": query}, headers={"Accept": "text/csv"}).text.split()[1])
