@@ -31,6 +31,7 @@ from graph.namespaces import PREFIXES, local_name
 from graph.network_page import CATEGORY_COLOURS
 from graph.query import run
 from graph.search import find_actor
+from graph.sources import Citation
 from graph.store import Manifest
 from graph.text import written_day
 
@@ -94,7 +95,8 @@ class Note:
     quote: str
     start: int
     end: int
-    title: str
+    cited: str  # its document by title, publisher and date (its file name when the build does not describe it)
+    url: str  # the document's, "" when not known
     inferred: bool  # the quote is what a curator's inference was drawn from
 
 
@@ -141,8 +143,8 @@ class Brief:
 
     @property
     def documents(self) -> list[tuple[str, str]]:
-        """The source documents the notes quote, with their titles, in file order."""
-        return sorted({(n.file, n.title) for n in self.notes})
+        """The source documents the notes quote, by name (title, publisher, date) and URL, in the order of their names."""
+        return sorted({(n.cited, n.url) for n in self.notes})
 
     @property
     def as_of_text(self) -> str:
@@ -241,8 +243,8 @@ class _Notes:
     """Numbers the quotes as the brief cites them: the first quote cited is [1], and a quote that
     supports several statements keeps its one number."""
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
+    def __init__(self, store: ox.Store, citations: dict[str, Citation], lang: str) -> None:
+        self.store, self.citations, self.lang = store, citations, lang
         self.notes: list[Note] = []
         self._by_quote: dict[tuple[str, int, int], int] = {}
         self._by_fact: dict[str, list[int]] = {}
@@ -257,8 +259,9 @@ class _Notes:
                     key = (row["file"].value, int(row["start"].value), int(row["end"].value))
                     if key not in self._by_quote:
                         self._by_quote[key] = len(self.notes) + 1
+                        citation = self.citations.get(key[0])
                         self.notes.append(Note(len(self.notes) + 1, fact, key[0], row["quote"].value, key[1], key[2],
-                                               row["title"].value if row["title"] is not None else "",
+                                               citation.text(self.lang) if citation else key[0], citation.url if citation else "",
                                                row["inferred"].value == "true"))
                     if self._by_quote[key] not in self._by_fact[fact]:
                         self._by_fact[fact].append(self._by_quote[key])
@@ -567,7 +570,8 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
                                        is_open=False, key="between"))
         sections.append(_relationships(store, relationships[subjects[0]], lang, day, other=subjects[1], between=True,
                                        is_open=True, key="open"))
-    position, svg = _network(network or nw.project(store, shared_sectors=False), subjects, lang, day)
+    network = network or nw.project(store, shared_sectors=False)
+    position, svg = _network(network, subjects, lang, day)
     sections.append(position)
     for subject in subjects:
         gaps = _gaps(store, subject, lang)
@@ -575,7 +579,7 @@ def build_brief(store: ox.Store, actor: str, *, other: str | None = None, lang: 
             gaps.title = f"{gaps.title} — {_label(store, subject, lang)}"
         sections.append(gaps)
     kept = [s for s in sections if s.lines or s.rows]
-    notes = _Notes(store)
+    notes = _Notes(store, network.citations, lang)
     for section in kept:
         _cut_to_latest(section, lang)
         for line in section.rows + section.lines:  # numbered in reading order, and only for the lines kept

@@ -195,6 +195,19 @@ def test_markdown_defines_every_footnote_it_uses(briefs: dict) -> None:
     assert text.startswith("# Hồ sơ gặp gỡ: ") and "Tính đến ngày: 01/01/2026" in text
 
 
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_brief_names_its_sources_by_title_publisher_and_date(briefs: dict, fmt: str) -> None:
+    """Notes and the list of documents name each source by its title, publisher and date (and link its URL
+    where known), never by the hashed name of its text's file."""
+    for lang, cited in (("vi", "19,2 tỷ USD/20 tỷ USD giá trị sản xuất của Khu Công nghệ cao TP.HCM năm 2024 là do xuất khẩu — VnEconomy, 28/12/2024"),
+                        ("en", "19.2 of the 20 billion USD produced in the HCMC Hi-Tech Park in 2024 came from exports — VnEconomy, 2024-12-28")):
+        brief = briefs[("shtp-board", None, lang)]
+        text = render(brief, fmt).decode()  # type: ignore[arg-type]
+        assert cited in text and cited in [name for name, _ in brief.documents]
+        assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)
+        assert all(note.cited != note.file for note in brief.notes)
+
+
 def test_the_pdf_has_pages_that_pdftoppm_draws(briefs: dict, tmp_path: Path) -> None:
     pdf = tmp_path / "brief.pdf"
     pdf.write_bytes(render(briefs[("c4ir-hcmc", None, "vi")], "pdf"))
