@@ -5,6 +5,7 @@ kept by its URL with the query answers."""
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -57,7 +58,7 @@ class ViewParams:
         if self.raw["source"]:
             shown.append((names["source"], "; ".join(network.citations[f].text(lang) if f in network.citations else f
                                                      for f in self.raw["source"])))
-        if self.raw["relation"]:
+        if self.raw["relation"] and set(self.raw["relation"]) != nw.DEFAULT_RELATIONS:  # the defaults go without saying
             shown.append((names["relation"], ", ".join(relation_label(r, lang) for r in self.raw["relation"])))
         return shown
 
@@ -69,14 +70,17 @@ async def _network(service: QueryService, view: ViewParams) -> nw.Network:
     return await service.network(shared_sectors="shared-sector" in view.filters.relations)
 
 
-def _form(network: nw.Network, view: ViewParams, action: str, lang: str, hops: int | None) -> dict:
+def _form(network: nw.Network, graph: nx.MultiGraph, view: ViewParams, action: str, lang: str, hops: int | None) -> dict:
     # every source document, by its title, publisher and date
     sources = sorted(((file, citation.text(lang)) for file, citation in network.citations.items()), key=lambda s: s[1])
     # the relations in force are ticked, the default ones too when none is asked for
     values = {**view.raw, "relation": sorted(view.filters.relations)}
+    # the categories that have actors in this view were it not filtered by category: no choice leads to an empty page
+    unfiltered = nw.view(network, replace(view.filters, categories=frozenset())) if view.filters.categories else graph
+    present = {category for _, category in unfiltered.nodes(data="category")} | set(view.filters.categories)
     return {"action": action, "values": values, "hops": hops, "sources": sources,
             "sectors": sorted(((iri.rsplit("/", 1)[-1], labels[lang]) for iri, labels in network.sectors.items()), key=lambda s: s[1]),
-            "categories": [(c, labels[lang]) for c, labels in network.categories.items()],
+            "categories": [(c, labels[lang]) for c, labels in network.categories.items() if c in present],  # none offered empty
             "relations": [(r, relation_label(r, lang)) for r in nw.RELATIONS]}
 
 
@@ -95,7 +99,7 @@ def _write(service: QueryService, network: nw.Network, graph: nx.MultiGraph, *, 
     context = PageContext(
         title=title, lang=lang, size_by=size, filters=view.caption(lang, network),
         built=f"{'bản dựng' if lang == 'vi' else 'build'} {manifest.built_at}" if manifest else "",
-        form=_form(network, view, request.url.path, lang, hops),
+        form=_form(network, graph, view, request.url.path, lang, hops),
         links={f: f"{request.url.path}?{view.query(hops=hops, format=f)}" for f in ("json", "gexf", "graphml")}
         | {"report": f"/network/report?{view.query()}"},
         actor_href=f"/id/{{slug}}?lang={lang}", ego_href=f"/network/ego/{{slug}}?{view.query(hops=hops or 1, lang=lang)}")

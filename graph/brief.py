@@ -33,7 +33,7 @@ from graph.query import run
 from graph.search import find_actor
 from graph.sources import Citation
 from graph.store import Manifest
-from graph.text import written_day
+from graph.text import MONTHS, written_day
 
 __all__ = ["Brief", "Section", "Line", "Note", "build_brief", "render", "FORMATS"]
 
@@ -218,10 +218,6 @@ def value_text(value: str, unit: str, lang: str, *, unit_label: str = "", qualif
     return f"{qualifier_label.lower()} {text}" if qualifier_label else text
 
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
-
-
 def _when(row: dict[str, str], lang: str, *, full: str = "date") -> tuple[str, str]:
     """When a row's fact happened, as a reader writes it, and a remark on its year: its full date (the column
     `full`), or the parts a source gives (gDay ---14, gMonth --04, a year) with the year a curator inferred or
@@ -233,7 +229,7 @@ def _when(row: dict[str, str], lang: str, *, full: str = "date") -> tuple[str, s
         return "", ""
     day, month, year = row.get("day", "").lstrip("-").lstrip("0"), int(row["month"].lstrip("-")), row.get("year", "")
     text = "/".join(p for p in (day, str(month), year) if p) if lang == "vi" \
-        else " ".join(p for p in (day, _MONTHS[month - 1], year) if p)
+        else " ".join(p for p in (day, MONTHS[month - 1], year) if p)
     if year:
         return text, ""
     return text, (words["inferred-year"].format(year=row["inferredYear"]) if row.get("inferredYear") else words["no-year"])

@@ -21,6 +21,7 @@ import jinja2
 import networkx as nx
 
 from graph.network import RELATIONS, Metrics, Network, induced, report
+from graph.text import people_date
 
 __all__ = ["PageContext", "render", "relation_label", "CATEGORY_COLOURS", "SIZE_METRICS", "PAGE_ACTORS"]
 
@@ -93,6 +94,17 @@ def _slug(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+_SHORT = 22  # the longest label drawn beside a node; the whole one is in its tooltip and the table
+
+
+def short_label(label: str) -> str:
+    """A label short enough to draw beside its node: whole words up to `_SHORT` characters, then "…"."""
+    if len(label) <= _SHORT:
+        return label
+    cut = label.rfind(" ", 0, _SHORT)
+    return label[:cut if cut > _SHORT // 2 else _SHORT].rstrip(" ,;:-–") + "…"
+
+
 def _cited(network: Network, file: str, lang: str) -> str:
     """A source document by its title, publisher and date; its file name when the build does not describe it."""
     citation = network.citations.get(file)
@@ -103,7 +115,8 @@ def _data(network: Network, graph: nx.MultiGraph, rows: list[dict], metrics: Met
     lang = context.lang
     other = "en" if lang == "vi" else "vi"
     category_label = {c: labels[lang] for c, labels in network.categories.items()}
-    nodes = [{"id": r["actor"], "label": r[f"label_{lang}"], "other": r[f"label_{other}"], "category": r["category"],
+    nodes = [{"id": r["actor"], "label": r[f"label_{lang}"], "short": short_label(r[f"label_{lang}"]),
+              "other": r[f"label_{other}"], "category": r["category"],
               "categoryLabel": category_label.get(r["category"], r["category"]),
               "colour": CATEGORY_COLOURS.get(r["category"], _OTHER_COLOUR), "position": r[f"position_{lang}"],
               "metrics": {m: r[m] for m in SIZE_METRICS}} for r in rows]
@@ -113,7 +126,7 @@ def _data(network: Network, graph: nx.MultiGraph, rows: list[dict], metrics: Met
     edges = []
     for (a, b), ties in pairs.items():
         ties.sort(key=lambda t: (t["date"] or "9999", t["kind"], t["fact"]))
-        shown = [{"relation": relation_label(t["kind"], lang), "date": t["date"] or "", "status": t["status"] or "",
+        shown = [{"relation": relation_label(t["kind"], lang), "date": people_date(t["date"] or "", lang), "status": t["status"] or "",
                   "fact": t[f"label_{lang}"] or t["label_vi"] or _slug(t["fact"]), "inferred": bool(t["inferred"]),
                   "quotes": [[_cited(network, file, lang), quote] for file, quote, _ in t["sources"][:2]]} for t in ties[:_TIES_SHOWN]]
         edges.append({"from": a, "to": b, "weight": len({t["fact"] for t in ties}), "ties": shown,

@@ -6,7 +6,7 @@ from datetime import date
 
 from graph.errors import ParameterError
 
-__all__ = ["fold", "slug", "locate_quote", "QuoteNotFound", "parse_day", "written_day", "sentences", "sentence_start", "clause_start"]
+__all__ = ["fold", "slug", "locate_quote", "QuoteNotFound", "parse_day", "written_day", "people_date", "MONTHS", "sentences", "sentence_start", "clause_start"]
 
 
 class QuoteNotFound(ValueError):
@@ -22,6 +22,25 @@ def parse_day(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError as e:
         raise ParameterError(f"as_of {text!r} is not a date; write it as YYYY-MM-DD") from e
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+_GRAPH_DATE = re.compile(r"^(?P<y>\d{4})?(?:-{1,2}(?P<m>\d{2}))?(?:-(?P<d>\d{2}))?")
+
+
+def people_date(text: str, lang: str) -> str:
+    """A date of the graph (2024-09-24, 2024-09, 2024, or a day and month with no year, --04-14) as people write
+    it: 24/9/2024, tháng 9/2024, 14/4 in Vietnamese; 24 September 2024, September 2024, 14 April in English. A text
+    that is none of these is given back as it is."""
+    found = _GRAPH_DATE.match(text)
+    if not text or found is None or not found.group(0) or not (found["y"] or found["m"]):
+        return text
+    year, month, day = found["y"] or "", int(found["m"]) if found["m"] else 0, str(int(found["d"])) if found["d"] else ""
+    if lang == "vi":
+        written = "/".join(p for p in (day, str(month) if month else "", year) if p)
+        return f"tháng {written}" if month and not day else written
+    return " ".join(p for p in (day, MONTHS[month - 1] if month else "", year) if p)
 
 
 def written_day(iso: str, lang: str) -> str:

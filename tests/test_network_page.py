@@ -31,9 +31,44 @@ def test_the_network_page_draws_the_whole_networkassert_offline(base: str) -> No
     ids = {n["id"] for n in data["nodes"]}
     assert {IGR + "c4ir-hcmc", IGR + "consulate-general-japan", IGR + "torino"} <= ids
     pair = next(e for e in data["edges"] if {e["from"], e["to"]} == {IGR + "c4ir-hcmc", IGR + "consulate-general-japan"})
-    assert any("--04-14" in t["date"] and t["quotes"] for t in pair["ties"])  # the 14/4 meeting, with its quote
+    assert any(t["date"] == "14/4" and t["quotes"] for t in pair["ties"])  # the 14/4 meeting, dated as people write it
     english = httpx.get(f"{base}/network?lang=en", timeout=60).text
     assert "Collaboration network" in english and "Centre for the Fourth Industrial Revolution" in english
+    english_data = json.loads(re.search(r'<script id="network-data" type="application/json">(.*?)</script>', english, re.S)[1])
+    pair = next(e for e in english_data["edges"] if {e["from"], e["to"]} == {IGR + "c4ir-hcmc", IGR + "consulate-general-japan"})
+    assert any(t["date"] == "14 April" for t in pair["ties"])
+
+
+def test_the_page_is_legible(base: str) -> None:
+    """Short labels are drawn (whole words, then …) and the whole ones are in the tooltips and the table; only
+    categories that have actors are offered; the default relations are not stated as a filter."""
+    page = httpx.get(f"{base}/network?lang=en", timeout=60).text
+    data = json.loads(re.search(r'<script id="network-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    for node in data["nodes"]:
+        assert len(node["short"]) <= 23 and (node["short"] == node["label"] or
+                                             (node["short"].endswith("…") and node["label"].startswith(node["short"][:-1])))
+    c4ir = next(n for n in data["nodes"] if n["id"] == IGR + "c4ir-hcmc")
+    assert c4ir["short"] == "Centre for the Fourth…" and c4ir["label"] in page
+    offered = re.findall(r'name="category" value="([^"]+)"', page)
+    assert offered and set(offered) <= {n["category"] for n in data["nodes"]}
+    defaults = "&".join(f"relation={r}" for r in sorted(nw.DEFAULT_RELATIONS))
+    assert '<p class="caption">Filters' not in httpx.get(f"{base}/network?lang=en&{defaults}", timeout=60).text
+    assert '<p class="caption">Filters: relation = ' in httpx.get(f"{base}/network?lang=en&relation=co-participation", timeout=60).text
+
+
+def test_the_table_of_positions_sorts_by_a_column_in_chromium(base: str) -> None:
+    with chromium() as devtools, open_page(devtools, f"{base}/network?lang=en") as page:
+        page.wait_until("document.body.dataset.ready === 'true'")
+        column = "[...document.querySelectorAll('#positions tbody tr')].map(r => parseFloat(r.cells[4].textContent))"
+        page.evaluate("document.querySelectorAll('#positions th')[4].click()")  # degree, largest first
+        first = page.evaluate(column)
+        assert first == sorted(first, reverse=True) and len(set(first)) > 1  # type: ignore[arg-type]
+        page.evaluate("document.querySelectorAll('#positions th')[4].click()")  # again: smallest first
+        assert page.evaluate(column) == sorted(first)  # type: ignore[arg-type]
+        names = "[...document.querySelectorAll('#positions tbody tr')].map(r => r.cells[0].textContent.trim())"
+        page.evaluate("document.querySelectorAll('#positions th')[0].click()")
+        shown = page.evaluate(names)
+        assert shown == sorted(shown) and page.errors == []  # type: ignore[arg-type]
 
 
 def test_the_page_json_and_exports_take_the_same_filters(base: str) -> None:
