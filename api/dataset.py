@@ -74,13 +74,13 @@ def _void(figures: dict[str, object], origin: str, built_at: str | None) -> list
     say(dataset, _VOID + "properties", len(properties))
     for vocabulary in sorted({_namespace(iri) for iri, _ in properties + classes}):
         say(dataset, _VOID + "vocabulary", ox.NamedNode(vocabulary))
-    for iri, entities in classes:
-        partition = ox.BlankNode()
+    for number, (iri, entities) in enumerate(classes):  # blank nodes named in order: the same document every time
+        partition = ox.BlankNode(f"class{number}")
         say(dataset, _VOID + "classPartition", partition)
         say(partition, _VOID + "class", ox.NamedNode(iri))
         say(partition, _VOID + "entities", entities)
-    for iri, count in properties:
-        partition = ox.BlankNode()
+    for number, (iri, count) in enumerate(properties):
+        partition = ox.BlankNode(f"property{number}")
         say(dataset, _VOID + "propertyPartition", partition)
         say(partition, _VOID + "property", ox.NamedNode(iri))
         say(partition, _VOID + "triples", count)

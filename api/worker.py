@@ -404,7 +404,8 @@ class WorkerServer:
     def _asgi(self, connection: _Connection, request: _Request, path: str, query_string: str) -> sparql.Reply:
         """The app's answer, as any ASGI server would give it."""
         scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
-                 "http_version": request.version, "method": request.method, "scheme": "http",
+                 # HEAD is answered as GET is, without the body (`send` leaves it out), as HTTP asks of every GET route
+                 "http_version": request.version, "method": "GET" if request.method == "HEAD" else request.method, "scheme": "http",
                  "path": unquote(path), "raw_path": path.encode("latin-1"), "query_string": query_string.encode("latin-1"),
                  "root_path": "", "headers": request.headers, "client": connection.peer,
                  "server": connection.sock.getsockname()[:2], "state": dict(self._state)}

@@ -131,3 +131,15 @@ def test_a_page_names_its_rdf_forms_and_says_what_it_is_and_json_ld_has_a_contex
     from_jsonld = set(ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD))
     from_ntriples = set(ox.parse("\n".join(ntriples).encode(), format=ox.RdfFormat.N_TRIPLES))
     assert from_jsonld == from_ntriples
+
+
+@pytest.mark.parametrize(("path", "accept"), [("/id/shtp", "text/turtle"), ("/id/shtp", "text/html"), ("/ontology", "text/turtle"),
+                                            ("/.well-known/void", "text/turtle"), ("/network", "text/html"),
+                                            ("/sparql?query=ASK%20%7B%7D", "application/sparql-results+json")])
+def test_head_is_answered_as_get_without_the_body(base: str, path: str, accept: str) -> None:
+    """Crawlers and link checkers ask HEAD first: the same status, type and length as GET, and no body."""
+    got = httpx.get(f"{base}{path}", headers={"Accept": accept}, timeout=60)
+    head = httpx.head(f"{base}{path}", headers={"Accept": accept}, timeout=60)
+    assert head.status_code == got.status_code == 200
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert int(head.headers["content-length"]) == len(got.content) and head.content == b""
