@@ -111,11 +111,11 @@ def compact_iri(iri: str) -> str:
 
 
 @router.get("/", response_class=HTMLResponse, summary="Home and query page")
-def home(request: Request, lang: Lang = "vi",
-         query: Annotated[str | None, Query(max_length=100_000, description="A query to show and run at once (a link to share).")] = None) -> HTMLResponse:
-    """The query page: an editor, the example questions of the catalogue, a results table, downloads in every format.
+async def home(request: Request, service: Service, lang: Lang = "vi",
+               query: Annotated[str | None, Query(max_length=100_000, description="A query to show and run at once (a link to share).")] = None) -> HTMLResponse:
+    """The query page: an editor, the example questions of the catalogue, a results table, downloads in every format;
+    and the way to the collaboration network and to the briefs on its best-tied actors.
     With `query`, the page opens with that query and runs it."""
-    service: QueryService = request.app.state.service
     queries = list(catalogue().values())
     manifest = service.manifest
     line = (f"{manifest.triples} triples, {manifest.facts} facts, {manifest.sources} sources · built {manifest.built_at}"
@@ -127,9 +127,15 @@ def home(request: Request, lang: Lang = "vi",
     default = query or (texts[0] if texts else "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 20")
     examples = [{"name": q.name, "question": q.question,
                  "query_string": ("?" + urlencode(q.example)) if q.params else ""} for q in queries]
+    graph = (await service.network(shared_sectors=False)).graph
+    actors = [{"label": graph.nodes[n][f"label_{lang}"] or graph.nodes[n]["label_vi"], "slug": n.removeprefix(str(ID))}
+              for n in sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))[:_HOME_ACTORS]]
     return templates.TemplateResponse(request, "home.html", {
         "lang": lang, "examples": examples, "example_texts": texts, "default_query": default,
-        "manifest_line": line, "base": BASE, "run_at_once": query is not None})
+        "manifest_line": line, "base": BASE, "run_at_once": query is not None, "actors": actors})
+
+
+_HOME_ACTORS = 8  # the best-tied actors the home page offers a brief on
 
 
 @router.get("/search", summary="Search labels in Vietnamese and English", responses=ERROR_RESPONSES)

@@ -192,3 +192,12 @@ def test_quotes_name_their_source_by_title_publisher_and_date(base: str) -> None
 def _count_documents(base: str) -> int:
     query = "SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?doc dcterms:identifier ?file ; ig:sha256 ?text }"
     return int(httpx.get(f"{base}/sparql", params={"query": query}, headers={"Accept": "text/csv"}).text.split()[1])
+
+
+def test_the_home_page_leads_to_the_network_and_the_briefs(base: str) -> None:
+    page = httpx.get(f"{base}/?lang=en", headers=HTML).text
+    section = page[page.index('<h2 id="network">'):page.index('<h2 id="examples">')]
+    assert 'href="/network?lang=en"' in section
+    briefs = re.findall(r'href="(/briefs/[^"?]+)\?lang=en"', section)
+    assert len(briefs) == 8 and "/briefs/c4ir-hcmc" in briefs
+    assert httpx.get(f"{base}{briefs[0]}?lang=en", timeout=60).status_code == 200
