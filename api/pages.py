@@ -125,7 +125,7 @@ async def home(request: Request, service: Service, lang: Lang = "vi",
     texts = [bind(q.text, q.substitutions({**q.example, **{p.name: lang for p in q.params if p.type == "lang"}}))[0]
              for q in queries]
     default = query or (texts[0] if texts else "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 20")
-    examples = [{"name": q.name, "question": q.question,
+    examples = [{"name": q.name, "question": q.asked(lang),
                  "query_string": ("?" + urlencode(q.example)) if q.params else ""} for q in queries]
     graph = (await service.network(shared_sectors=False)).graph
     actors = [{"label": graph.nodes[n][f"label_{lang}"] or graph.nodes[n]["label_vi"], "slug": n.removeprefix(str(ID))}

@@ -227,9 +227,10 @@ def _service_description(accept_header: str | None, endpoint_iri: str, service: 
 
 @router.get("/queries", summary="The named queries", responses=ERROR_RESPONSES)
 def list_queries() -> JSONResponse:
-    """Every named query of the catalogue: its name, the question it answers, its parameters and an example URL."""
+    """Every named query of the catalogue: its name, the question it answers (in English, and in Vietnamese as
+    `question_vi`), its parameters and an example URL."""
     return JSONResponse([
-        {"name": q.name, "question": q.question,
+        {"name": q.name, "question": q.question, "question_vi": q.question_vi,
          "parameters": [{"name": p.name, "type": p.type, "example": p.example, "description": p.description} for p in q.params],
          "example": f"/queries/{q.name}" + ("?" + "&".join(f"{k}={v}" for k, v in q.example.items()) if q.params else "")}
         for q in catalogue().values()])

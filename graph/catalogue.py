@@ -1,6 +1,7 @@
 """The named queries: one `.rq` file a question in graph/queries/, with typed parameters bound safely.
 
-A file starts with comment lines: the first states the question; each `# param ?name type example
+A file starts with comment lines: the first states the question in English, a `# vi:` line in Vietnamese
+(the pages ask it in the reader's language); each `# param ?name type example
 description` line declares a parameter (an example with spaces is written in double quotes), whose value is
 bound by substitution, never spliced into the text. Types: iri, string, integer, decimal, date, year, and
 lang: the language of the labels a query writes (vi or en; vi when left out, since every labelled thing has a
@@ -30,6 +31,7 @@ from graph.namespaces import PREFIXES
 __all__ = ["Param", "NamedQuery", "catalogue", "named", "LANGUAGES", "QUERIES_DIR"]
 
 QUERIES_DIR = Path(__file__).parent / "queries"
+_QUESTION_VI = re.compile(r"^#\s*vi:\s*(?P<text>.+)$")
 _PARAM = re.compile(r'^#\s*param\s+\?(?P<name>\w+)\s+(?P<type>\w+)\s+(?:"(?P<quoted>[^"]*)"|(?P<example>\S+))\s*(?P<doc>.*)$')
 _PRECOMPUTE = re.compile(r"^#\s*precompute\s+\?(?P<name>\w+)\s*$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -93,10 +95,15 @@ class NamedQuery:
     """One `.rq` file: its name, the question it answers, its parameters and its text."""
 
     name: str
-    question: str
+    question: str  # in English
     params: tuple[Param, ...]
     text: str
     precomputed: str | None = None  # the parameter whose every value's answer is worked out once (graph/answers.py)
+    question_vi: str = ""  # in Vietnamese: its `# vi:` line
+
+    def asked(self, lang: str) -> str:
+        """The question in a language: Vietnamese where it is written, else English."""
+        return self.question_vi if lang == "vi" and self.question_vi else self.question
 
     def substitutions(self, values: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
         """Typed terms for the given parameter values.
@@ -135,13 +142,14 @@ def _parse(path: Path) -> NamedQuery:
         for m in (_PARAM.match(line) for line in comments) if m
     )
     precomputed = next((m["name"] for m in (_PRECOMPUTE.match(line) for line in comments) if m), None)
+    question_vi = next((m["text"].strip() for m in (_QUESTION_VI.match(line) for line in comments) if m), "")
     if precomputed is not None:
         kinds = {p.name: p.type for p in params}
         if kinds.get(precomputed) != "iri" or any(t != "lang" for n, t in kinds.items() if n != precomputed):
             raise UnknownQuery(f"{path.name}: only an iri parameter is precomputed, and only beside lang ones; "
                                f"its parameters are {', '.join(f'{n} ({t})' for n, t in kinds.items()) or 'none'}")
     return NamedQuery(name=path.stem, question=comments[0].lstrip("# ").strip(), params=params, text=text,
-                      precomputed=precomputed)
+                      precomputed=precomputed, question_vi=question_vi)
 
 
 @cache  # the queries ship with the code: read once a process, not on every request

@@ -5,6 +5,7 @@ import re
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from conftest import assert_offline
 from graph.search import needle
@@ -96,6 +97,16 @@ def test_the_home_page_works_offline_and_lists_the_catalogue(base: str) -> None:
     page = httpx.get(f"{base}/")
     assert page.status_code == 200 and "<textarea" in page.text
     assert_offline(page.text)
+
+
+def test_every_question_of_the_catalogue_is_asked_in_vietnamese_and_english(base: str) -> None:
+    listed = httpx.get(f"{base}/queries").json()
+    assert listed and all(q["question_vi"] and q["question"] and q["question_vi"] != q["question"] for q in listed)
+    vietnamese = httpx.get(f"{base}/?lang=vi", headers=HTML).text
+    english = httpx.get(f"{base}/?lang=en", headers=HTML).text
+    for q in listed:
+        assert f'>{escape(q["question_vi"])}</a>' in vietnamese, q["name"]  # as Jinja writes text into a page
+        assert f'>{escape(q["question"])}</a>' in english, q["name"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
