@@ -102,7 +102,8 @@ def _write(service: QueryService, network: nw.Network, graph: nx.MultiGraph, *, 
         form=_form(network, graph, view, request.url.path, lang, hops),
         links={f: f"{request.url.path}?{view.query(hops=hops, format=f)}" for f in ("json", "gexf", "graphml")}
         | {"report": f"/network/report?{view.query()}"},
-        actor_href=f"/id/{{slug}}?lang={lang}", ego_href=f"/network/ego/{{slug}}?{view.query(hops=hops or 1, lang=lang)}")
+        actor_href=f"/id/{{slug}}?lang={lang}", ego_href=f"/network/ego/{{slug}}?{view.query(hops=hops or 1, lang=lang)}",
+        switch_href=str(request.url.include_query_params(lang="en" if lang == "vi" else "vi")))
     # A page's sizes need no more than a few seconds of betweenness; the report's budget is larger.
     return _TYPES["html"], render(network, graph, context, betweenness_budget_s=2.0).encode("utf-8")
 

@@ -32,7 +32,8 @@ from graph.sources import Citation
 __all__ = ["router", "Lang", "compact_iri", "site_href", "templates", "wants_html"]
 
 router = APIRouter()
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# the service's own pages, and the header they share with the network page (graph/templates/site_header.html)
+templates = Jinja2Templates(directory=[Path(__file__).parent / "templates", Path(__file__).parent.parent / "graph" / "templates"])
 
 
 def _keep_lang(href: str, lang: str) -> str:
@@ -311,6 +312,10 @@ def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[
     other = _label([b for b in labels if b.get("xml:lang") != lang and b["value"] != main], "en" if lang == "vi" else "vi")
     variants = sorted({r["o"]["value"] for r in statements if r["p"]["value"] == _ALT})
     types = sorted({compact_iri(r["o"]["value"]) for r in statements if r["p"]["value"] == _TYPE})
+    property_labels: dict[str, list[dict[str, str]]] = {}  # each property's labels, in every language the rows give
+    for r in statements:
+        if "pLabel" in r and r["pLabel"] not in property_labels.setdefault(r["p"]["value"], []):
+            property_labels[r["p"]["value"]].append(r["pLabel"])
     rows: dict[tuple[str, str], dict[str, str]] = {}
     for r in statements:
         prop, value = r["p"]["value"], r["o"]
@@ -320,7 +325,7 @@ def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[
         shown = _label([r["oLabel"]] if "oLabel" in r else [], lang) if value["type"] == "uri" else None
         current = rows.get(key)
         if current is None or (shown and r.get("oLabel", {}).get("xml:lang") == lang):
-            rows[key] = {"property": _label([r["pLabel"]], lang) if "pLabel" in r else compact_iri(prop),
+            rows[key] = {"property": _label(property_labels.get(prop, []), lang) or compact_iri(prop),
                          "value": shown or _show(value),
                          "href": site_href(value["value"]) if value["type"] == "uri" else ""}
     refs: dict[tuple[str, str], dict[str, object]] = {}

@@ -71,6 +71,7 @@ class PageContext:
     links: dict[str, str] = field(default_factory=dict)  # downloads of the same view: format -> URL
     actor_href: str = "/id/{slug}"  # where an actor's name links; "" for no link
     ego_href: str = ""  # where "its ego network" links, e.g. /network/ego/{slug}?hops=1; "" for none
+    switch_href: str = ""  # the served page in the other language; with it the page carries the site's header
 
 
 @cache

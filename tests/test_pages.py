@@ -73,6 +73,8 @@ def test_an_iri_dereferences_to_a_page_with_labels_statements_and_evidence(base:
     assert 'href="/id/proposal-international-technology-exchange?lang=vi"' in page.text  # what refers to it
     english = httpx.get(f"{base}/id/c4ir-hcmc", params={"lang": "en"}, headers=HTML)
     assert "<h1>Centre for the Fourth Industrial Revolution Ho Chi Minh City</h1>" in english.text
+    # property names from the ontology's labels, in the page's language
+    assert "<tr><td>nhóm tác nhân</td>" in page.text and "<tr><td>actor category</td>" in english.text
 
 
 @pytest.mark.parametrize(("accept", "fmt", "marker"), [
@@ -149,12 +151,12 @@ _HEADER_LINKS = ('href="/?lang={lang}"', 'href="/network?lang={lang}"', 'href="/
 
 
 @pytest.mark.parametrize("path", ["/", "/search?q=SHTP", "/id/c4ir-hcmc", "/concept/sector/semiconductors", "/ontology",
-                                  "/.well-known/void", "/dump", "/graph/data/actors.ttl"])
+                                  "/.well-known/void", "/dump", "/graph/data/actors.ttl", "/network", "/network/ego/c4ir-hcmc"])
 def test_every_page_has_the_header_and_the_language_switch(base: str, path: str) -> None:
     for lang, other, switch in (("vi", "en", "English"), ("en", "vi", "Tiếng Việt")):
         page = httpx.get(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}", headers=HTML, timeout=60)
         assert page.status_code == 200, page.text
-        header = page.text[page.text.index("<header>"):page.text.index("</header>")]
+        header = page.text[page.text.index("<header class=\"site\">"):page.text.index("</header>")]
         assert all(link.format(lang=lang) in header for link in _HEADER_LINKS), header
         assert f'lang={other}" hreflang="{other}">{switch}</a>' in header
         assert_offline(page.text)
