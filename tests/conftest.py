@@ -121,6 +121,19 @@ def live_server(store_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.P
             yield running
 
 
+def wait_until_serving(base: str, process: subprocess.Popen[bytes], what: str, *, timeout_s: float = 60.0) -> None:
+    """Return once `innograph serve` at `base` answers /sparql; fail, naming `what`, if it ends or takes too long."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"{base}/sparql", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start")
+            time.sleep(0.2)
+
+
 @contextmanager
 def _serving(store_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
@@ -129,15 +142,7 @@ def _serving(store_dir: Path, **env: str) -> Iterator[tuple[str, subprocess.Pope
                                env={**os.environ, **settings_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/sparql", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the server over {store_dir} did not start")
-                time.sleep(0.2)
+        wait_until_serving(base, process, f"the server over {store_dir}")
         yield base, process
     finally:
         process.terminate()

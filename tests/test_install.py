@@ -5,12 +5,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from backends import REMOTE, free_port
+from conftest import wait_until_serving
 
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import read_manifest
@@ -52,14 +52,7 @@ def test_the_package_installed_from_its_wheel_builds_serves_and_writes_a_pdf_bri
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/sparql", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert server.poll() is None and time.monotonic() < deadline, "the installed server did not start"
-                time.sleep(0.2)
+        wait_until_serving(base, server, "the installed server")
         home = httpx.get(f"{base}/?lang=en", timeout=30)
         assert home.status_code == 200 and "Saigon Hi-Tech Park" in httpx.get(f"{base}/id/shtp", timeout=30).text
         assert "<textarea" in home.text
