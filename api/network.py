@@ -20,6 +20,7 @@ from api.sparql import get_service
 from graph import network as nw
 from graph.network_page import SIZE_METRICS, PageContext, relation_label, render
 from graph.search import find_actor
+from graph.sources import cited
 
 __all__ = ["router"]
 
@@ -56,8 +57,7 @@ class ViewParams:
         shown = [(names[k], ", ".join(v) if isinstance(v, list) else v) for k, v in self.raw.items()
                  if v and k not in ("relation", "source")]
         if self.raw["source"]:
-            shown.append((names["source"], "; ".join(network.citations[f].text(lang) if f in network.citations else f
-                                                     for f in self.raw["source"])))
+            shown.append((names["source"], "; ".join(cited(network.citations, f, lang) for f in self.raw["source"])))
         if self.raw["relation"] and set(self.raw["relation"]) != nw.DEFAULT_RELATIONS:  # the defaults go without saying
             shown.append((names["relation"], ", ".join(relation_label(r, lang) for r in self.raw["relation"])))
         return shown

@@ -27,7 +27,7 @@ from graph.namespaces import BASE, CONCEPT, ID
 from graph.query import bind, compact
 from graph.results import GRAPH_TYPES, choose, serialize_triples
 from graph.search import TYPE_FILTERS, needle, rank, typed
-from graph.sources import Citation
+from graph.sources import Citation, cited
 
 __all__ = ["router", "Lang", "compact_iri", "site_href", "templates", "wants_html"]
 
@@ -193,8 +193,8 @@ async def _dereference(iri: str, request: Request, service: Service, lang: str, 
         if not statements and not incoming:
             return _not_found(iri)
         evidence = await service.select(_RESOURCE["evidence"].text, resource=subject)
-        page = _page(iri, statements, incoming, evidence, lang, await _citations(service))
-        network = await service.network(shared_sectors=False)
+        network = await service.network(shared_sectors=False)  # which holds the build's citations, too
+        page = _page(iri, statements, incoming, evidence, lang, network.citations)
         actor, slug = iri in network.graph, iri.removeprefix(str(ID))
         page["ego"] = f"/network/ego/{slug}?lang={lang}" if actor else ""
         page["brief"] = f"/briefs/{slug}?lang={lang}" if actor else ""
@@ -294,15 +294,9 @@ def _not_found(iri: str) -> Response:
     return Response(f"{iri} is not in the graph; search for it at /search?q=…\n", status_code=404, media_type="text/plain")
 
 
-async def _citations(service: QueryService) -> dict[str, Citation]:
-    """Every source document by its text's file name, as quotes name it (the answer is kept for the build)."""
-    rows = await service.select(_RESOURCE["citations"].text)
-    return {row["file"]["value"]: Citation.of({k: v["value"] for k, v in row.items()}) for row in rows}
-
-
 def _cite(file: str, lang: str, citations: dict[str, Citation]) -> dict[str, str]:
     citation = citations.get(file)
-    return {"file": file, "cited": citation.text(lang) if citation else file, "url": citation.url if citation else ""}
+    return {"file": file, "cited": cited(citations, file, lang), "url": citation.url if citation else ""}
 
 
 def _page(iri: str, statements: list[dict[str, dict[str, str]]], incoming: list[dict[str, dict[str, str]]],

@@ -31,7 +31,7 @@ from graph.namespaces import PREFIXES, local_name
 from graph.network_page import CATEGORY_COLOURS
 from graph.query import run
 from graph.search import find_actor
-from graph.sources import Citation
+from graph.sources import Citation, cited
 from graph.store import Manifest
 from graph.text import MONTHS, written_day
 
@@ -257,7 +257,7 @@ class _Notes:
                         self._by_quote[key] = len(self.notes) + 1
                         citation = self.citations.get(key[0])
                         self.notes.append(Note(len(self.notes) + 1, fact, key[0], row["quote"].value, key[1], key[2],
-                                               citation.text(self.lang) if citation else key[0], citation.url if citation else "",
+                                               cited(self.citations, key[0], self.lang), citation.url if citation else "",
                                                row["inferred"].value == "true"))
                     if self._by_quote[key] not in self._by_fact[fact]:
                         self._by_fact[fact].append(self._by_quote[key])

@@ -21,6 +21,7 @@ import jinja2
 import networkx as nx
 
 from graph.network import RELATIONS, Metrics, Network, induced, report
+from graph.sources import cited
 from graph.text import people_date
 
 __all__ = ["PageContext", "render", "relation_label", "CATEGORY_COLOURS", "SIZE_METRICS", "PAGE_ACTORS"]
@@ -106,12 +107,6 @@ def short_label(label: str) -> str:
     return label[:cut if cut > _SHORT // 2 else _SHORT].rstrip(" ,;:-–") + "…"
 
 
-def _cited(network: Network, file: str, lang: str) -> str:
-    """A source document by its title, publisher and date; its file name when the build does not describe it."""
-    citation = network.citations.get(file)
-    return citation.text(lang) if citation is not None else file
-
-
 def _data(network: Network, graph: nx.MultiGraph, rows: list[dict], metrics: Metrics, context: PageContext) -> dict:
     lang = context.lang
     other = "en" if lang == "vi" else "vi"
@@ -129,7 +124,7 @@ def _data(network: Network, graph: nx.MultiGraph, rows: list[dict], metrics: Met
         ties.sort(key=lambda t: (t["date"] or "9999", t["kind"], t["fact"]))
         shown = [{"relation": relation_label(t["kind"], lang), "date": people_date(t["date"] or "", lang), "status": t["status"] or "",
                   "fact": t[f"label_{lang}"] or t["label_vi"] or _slug(t["fact"]), "inferred": bool(t["inferred"]),
-                  "quotes": [[_cited(network, file, lang), quote] for file, quote, _ in t["sources"][:2]]} for t in ties[:_TIES_SHOWN]]
+                  "quotes": [[cited(network.citations, file, lang), quote] for file, quote, _ in t["sources"][:2]]} for t in ties[:_TIES_SHOWN]]
         edges.append({"from": a, "to": b, "weight": len({t["fact"] for t in ties}), "ties": shown,
                       "more": len(ties) - len(shown)})
     words = {"vi": {"date": "ngày", "status": "tình trạng", "inferred": "suy luận của người biên tập", "more": "và {n} quan hệ khác",

@@ -38,7 +38,7 @@ from graph.text import fold, slug, written_day
 __all__ = [
     "SourceRefused", "Article", "Header", "Registered", "RegisteredDocument",
     "read_article", "register", "registered_documents", "source_path", "articles_in", "parse_issued",
-    "Citation", "citations",
+    "Citation", "citations", "cited",
 ]
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -850,6 +850,12 @@ class Citation:
         when = written_day(self.issued, lang) if len(self.issued) == 10 else self.issued
         about = ", ".join(p for p in (publisher, when) if p)
         return self.title(lang) + (f" — {about}" if about else "")
+
+
+def cited(citations: dict[str, Citation], file: str, lang: str) -> str:
+    """The name a quote's source is shown by: its citation, or the file name of a text the build does not describe."""
+    citation = citations.get(file)
+    return citation.text(lang) if citation is not None else file
 
 
 _CITATIONS = Path(__file__).parent / "queries" / "resource" / "citations.rq"
