@@ -59,16 +59,9 @@ def page_language(request: Request, lang: Annotated[str | None, Query(
             raise ParameterError(f"lang={lang!r}: the pages are written in Vietnamese and English; "
                                  "use lang=vi (Tiếng Việt) or lang=en (English)")
         return lang
-    preferred = []
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, _, q = part.strip().partition(";q=")
-        try:
-            weight = float(q) if q else 1.0
-        except ValueError:
-            weight = 0.0
-        language = tag.split("-")[0].lower()
-        if language in LANGUAGES and weight > 0:
-            preferred.append((-weight, len(preferred), language))
+    # Accept-Language is a list weighted by q-values as Accept is, and read by the same parser
+    preferred = [(-q, order, tag.split("-")[0]) for order, (tag, q) in enumerate(parse_accept(request.headers.get("accept-language")))
+                 if q > 0 and tag.split("-")[0] in LANGUAGES]
     return min(preferred)[2] if preferred else "vi"
 
 
